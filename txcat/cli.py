@@ -1,0 +1,259 @@
+"""The ``txcat`` command: a thin layer that parses options and calls the library.
+
+Heavy modules are imported inside the commands, so ``txcat --help`` is instant.
+Errors the library raises (:class:`~txcat.errors.TxcatError`) are printed once,
+as one line, with exit status 1; never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from txcat import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _StderrFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        level = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        return f"txcat: {level}{record.getMessage()}"
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_StderrFormatter())
+    logger = logging.getLogger("txcat")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn the library's errors into one line on stderr and exit status 1."""
+    from txcat.errors import TxcatError
+
+    try:
+        yield
+    except TxcatError as exc:
+        click.echo(f"txcat: error: {exc}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:  # `txcat classify ... | head`
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("txcat: interrupted", err=True)
+        sys.exit(130)
+
+
+def _column_options(func: F) -> F:
+    options = [
+        click.option("--description-column", metavar="NAME",
+                     help="Column holding the description, for CSVs of no known layout."),
+        click.option("--amount-column", metavar="NAME", help="Column holding the amount."),
+        click.option("--date-column", metavar="NAME", help="Column holding the date."),
+        click.option("--id-column", metavar="NAME",
+                     help="Column holding the row id printed as 'código' (default: the "
+                          "layout's id column, else the row number)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _overrides(kwargs: dict[str, Any]) -> Any:
+    from txcat.reading import ColumnOverrides
+
+    return ColumnOverrides(description=kwargs.pop("description_column"),
+                           amount=kwargs.pop("amount_column"),
+                           date=kwargs.pop("date_column"), id=kwargs.pop("id_column"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="txcat")
+@click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors on stderr.")
+def main(quiet: bool) -> None:
+    """Categorise bank-statement rows as LAZER, NECESSIDADE or TRABALHO.
+
+    \b
+    Quick start:
+      txcat classify extrato.csv            # código,informação rows on stdout
+      txcat classify extrato.csv --format full -o labeled.csv
+      txcat train labeled.csv -o my-model   # learn from your own labels
+      txcat classify extrato.csv --model my-model
+
+    Statements from Nubank, Inter, Itaú, C6, Banco do Brasil and the txcat
+    origin layouts are recognised by their header; see 'txcat layouts'.
+    """
+    _setup_logging(quiet)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("-o", "--output", metavar="OUT",
+              help="Write here instead of stdout (written atomically).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "full", "jsonl"]), default=None,
+              help="csv: 'código,informação' rows (default); full: every input column plus "
+                   "label and confidence; jsonl: one JSON object per row. Default: jsonl "
+                   "when OUT ends in .jsonl, else csv.")
+@click.option("--model", "model_dir", metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="A model directory made by 'txcat train'.")
+@click.option("--strategy", metavar="NAME",
+              help="Use this strategy trained on the bundled corpus instead of the default "
+                   "model (see 'txcat strategies').")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), metavar="P",
+              help="Rows whose confidence is below P get the label REVISAR, for review.")
+@_column_options
+def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
+             model_dir: Path | None, strategy: str | None, threshold: float | None,
+             **columns: Any) -> None:
+    """Label every row of statement FILE(s); '-' reads standard input.
+
+    Output rows keep input order, one per data row. With no --model or
+    --strategy, the embedded default model is used: it works offline, and the
+    first run trains it in a few seconds and caches it.
+    """
+    with _user_errors():
+        from txcat.classify import classify_stream
+        from txcat.output import PredictionWriter, open_output
+        from txcat.reading import open_statement
+
+        if model_dir is not None and strategy is not None:
+            raise click.UsageError("give --model or --strategy, not both")
+        overrides = _overrides(columns)
+        fmt = fmt or ("jsonl" if output and output.endswith(".jsonl") else "csv")
+        model = _load_model(model_dir, strategy)
+        with contextlib.ExitStack() as stack:
+            statements = [stack.enter_context(open_statement(f, overrides=overrides))
+                          for f in files]
+            columns_union: list[str] = []
+            for st in statements:
+                columns_union += [c for c in st.columns if c not in columns_union]
+            progress = _Progress()
+            total = review = 0
+            with open_output(output) as handle:
+                writer = PredictionWriter(handle, fmt, columns_union)
+                for st in statements:
+                    for prediction in classify_stream(model, st, threshold=threshold,
+                                                      progress=progress.update):
+                        writer.write(prediction)
+                        total += 1
+                        review += prediction.label != prediction.predicted
+            progress.finish(total)
+        if threshold is not None:
+            logging.getLogger("txcat").info(
+                "%d of %d rows below confidence %.2f were labeled REVISAR", review, total,
+                threshold)
+
+
+def _load_model(model_dir: Path | None, strategy: str | None) -> Any:
+    if model_dir is not None:
+        from txcat.modeldir import load_model
+
+        return load_model(model_dir)
+    from txcat.default_model import DEFAULT_STRATEGY, load_bundled_model
+
+    return load_bundled_model(strategy or DEFAULT_STRATEGY)
+
+
+class _Progress:
+    """A row counter on stderr, only when stderr is a terminal and the work is long."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        if self.enabled and done >= 20_000:
+            click.echo(f"\rtxcat: {done:,} rows classified", err=True, nl=False)
+            self.shown = True
+
+    def finish(self, total: int) -> None:
+        if self.shown:
+            click.echo(f"\rtxcat: {total:,} rows classified", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="LABELED...")
+@click.option("-o", "--output", "model_dir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Model directory to write (replaced if it is a txcat model).")
+@click.option("--strategy", default="tfidf", show_default=True, metavar="NAME",
+              help="Which strategy to train (see 'txcat strategies').")
+@click.option("--label-column", metavar="NAME",
+              help="Column holding the labels (default: label, categoria or informação).")
+@click.option("--labels", "label_set", metavar="A,B,C",
+              help="The label set, comma-separated (default: LAZER,NECESSIDADE,TRABALHO).")
+@_column_options
+def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: str | None,
+          label_set: str | None, **columns: Any) -> None:
+    """Train a strategy on labeled statement file(s) and save it to DIR.
+
+    A labeled file is any statement txcat reads plus a label column. Use the
+    result with 'txcat classify FILE --model DIR'.
+    """
+    with _user_errors():
+        import time
+
+        from txcat.labels import DEFAULT_LABELS
+        from txcat.modeldir import save_model
+        from txcat.plugins import get_strategy
+        from txcat.training import read_labeled
+
+        labels = [s.strip() for s in label_set.split(",") if s.strip()] if label_set \
+            else list(DEFAULT_LABELS)
+        cls = get_strategy(strategy)
+        data = read_labeled(files, label_column=label_column, labels=labels,
+                            overrides=_overrides(columns))
+        log = logging.getLogger("txcat")
+        log.info("training %s on %d rows from %d file(s)", strategy, len(data.labels),
+                 len(files))
+        start = time.perf_counter()
+        model = cls().fit(data.transactions, data.labels)
+        seconds = time.perf_counter() - start
+        save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
+        log.info("trained in %.1f s; saved to %s", seconds, model_dir)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def strategies(as_json: bool) -> None:
+    """List registered strategies (built-in and from plugins) and whether each can run."""
+    with _user_errors():
+        import json
+
+        from txcat.plugins import get_strategies
+
+        rows: list[dict[str, Any]] = []
+        for name, cls in sorted(get_strategies().items()):
+            usable, reason = cls.availability()
+            rows.append({"name": name, "usable": usable, "status": reason,
+                         "needs": list(cls.requires), "description": cls.description,
+                         "module": cls.__module__})
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            mark = "yes" if row["usable"] else "no"
+            needs = ", ".join(row["needs"]) or "nothing extra"
+            click.echo(f"{row['name']}\n  {row['description']}\n  needs: {needs}\n"
+                       f"  usable here: {mark} ({row['status']})")
+
+
+@main.command()
+def layouts() -> None:
+    """List the bank statement layouts recognised without flags."""
+    with _user_errors():
+        from txcat.plugins import get_layouts
+
+        for layout in get_layouts():
+            click.echo(f"{layout.name:18} {layout.title}")

@@ -1,0 +1,210 @@
+"""Bank statement layouts: which columns hold the date, amount, id and description.
+
+A layout is recognised by its header row, whatever the delimiter, encoding or
+preamble lines before it. Built-in layouts are registered through the same
+``register_layouts`` hook a plugin uses to add a bank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from txcat.hookspecs import hookimpl
+from txcat.text import column_key
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How to turn one bank's rows into :class:`~txcat.transactions.Transaction` fields.
+
+    Column names are written as the bank writes them; matching is by
+    :func:`~txcat.text.column_key`, so case, accents and punctuation do not matter.
+    """
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    description: tuple[str, ...]
+    date: str | None = None
+    amount: str | None = None
+    id: str | None = None
+    #: Separate money-in / money-out columns (C6): amount = credit - debit.
+    credit: str | None = None
+    debit: str | None = None
+    #: A column whose value says the direction (Banco do Brasil's 'Tipo Lançamento').
+    direction: str | None = None
+    outflow_values: tuple[str, ...] = ("saida", "debito", "d")
+    #: Card bills list purchases as positive numbers; flip them to money out.
+    purchases_positive: bool = False
+    date_formats: tuple[str, ...] = ("%d/%m/%Y",)
+    #: "," or "." when the bank is consistent; None to decide per value.
+    decimal: str | None = None
+    #: Folded descriptions of rows that are balances, not transactions (skipped, counted).
+    balance_rows: tuple[str, ...] = ()
+    #: Columns that must be present for the header to match (default: all of ``columns``).
+    required: tuple[str, ...] = ()
+    #: How the bank writes the file; used by the sample generator and the docs.
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    preamble: tuple[str, ...] = field(default=(), compare=False)
+
+    def required_keys(self) -> frozenset[str]:
+        return frozenset(column_key(c) for c in (self.required or self.columns))
+
+    def matches(self, header_keys: frozenset[str]) -> bool:
+        return self.required_keys() <= header_keys
+
+
+ORIGIN_CODIGO = Layout(
+    name="origin-codigo",
+    title="txcat origin example (data,código,valor,tipo)",
+    columns=("data", "código", "valor", "tipo"),
+    description=("tipo",),
+    date="data",
+    amount="valor",
+    id="código",
+    decimal=".",
+)
+
+ORIGIN_DESCRICAO = Layout(
+    name="origin-descricao",
+    title="txcat origin example (data,valor,codigo,descricao)",
+    columns=("data", "valor", "codigo", "descricao"),
+    description=("descricao",),
+    date="data",
+    amount="valor",
+    id="codigo",
+    decimal=".",
+)
+
+NUBANK_CONTA = Layout(
+    name="nubank-conta",
+    title="Nubank, conta (Data,Valor,Identificador,Descrição)",
+    columns=("Data", "Valor", "Identificador", "Descrição"),
+    description=("Descrição",),
+    date="Data",
+    amount="Valor",
+    id="Identificador",
+    decimal=".",
+)
+
+NUBANK_CARTAO = Layout(
+    name="nubank-cartao",
+    title="Nubank, cartão de crédito (date,title,amount)",
+    columns=("date", "title", "amount"),
+    description=("title",),
+    date="date",
+    amount="amount",
+    purchases_positive=True,
+    date_formats=("%Y-%m-%d",),
+    decimal=".",
+)
+
+INTER = Layout(
+    name="inter",
+    title="Banco Inter (Data Lançamento;Histórico;Descrição;Valor;Saldo)",
+    columns=("Data Lançamento", "Histórico", "Descrição", "Valor", "Saldo"),
+    description=("Histórico", "Descrição"),
+    date="Data Lançamento",
+    amount="Valor",
+    decimal=",",
+    delimiter=";",
+    encoding="utf-8-sig",
+    preamble=("Extrato Conta Corrente", "Conta ;{conta}", "Período ;{inicio} a {fim}",
+              "Saldo ;{saldo}", ""),
+)
+
+ITAU = Layout(
+    name="itau",
+    title="Itaú (data;lançamento;valor)",
+    columns=("data", "lançamento", "valor"),
+    description=("lançamento",),
+    date="data",
+    amount="valor",
+    decimal=",",
+    delimiter=";",
+    encoding="cp1252",
+)
+
+C6 = Layout(
+    name="c6",
+    title="C6 Bank (Entrada(R$)/Saída(R$) columns)",
+    columns=("Data Lançamento", "Data Contábil", "Título", "Descrição", "Entrada(R$)",
+             "Saída(R$)", "Saldo do Dia(R$)"),
+    required=("Data Lançamento", "Descrição", "Entrada(R$)", "Saída(R$)"),
+    description=("Título", "Descrição"),
+    date="Data Lançamento",
+    credit="Entrada(R$)",
+    debit="Saída(R$)",
+    preamble=("EXTRATO DE CONTA CORRENTE C6 BANK", "Agência: 1 / Conta: {conta}",
+              "Extrato gerado em {hoje}", ""),
+)
+
+BANCO_DO_BRASIL = Layout(
+    name="bb",
+    title="Banco do Brasil (Data,Lançamento,Detalhes,Nº documento,Valor,Tipo Lançamento)",
+    columns=("Data", "Lançamento", "Detalhes", "Nº documento", "Valor", "Tipo Lançamento"),
+    description=("Lançamento", "Detalhes"),
+    date="Data",
+    amount="Valor",
+    id="Nº documento",
+    direction="Tipo Lançamento",
+    balance_rows=("saldo anterior", "saldo do dia", "s a l d o", "saldo", "saldo final"),
+    encoding="cp1252",
+)
+
+BUILTIN_LAYOUTS: tuple[Layout, ...] = (
+    ORIGIN_CODIGO,
+    ORIGIN_DESCRICAO,
+    NUBANK_CONTA,
+    NUBANK_CARTAO,
+    INTER,
+    ITAU,
+    C6,
+    BANCO_DO_BRASIL,
+)
+
+
+@hookimpl
+def register_layouts(register: Callable[[Layout], None]) -> None:
+    for layout in BUILTIN_LAYOUTS:
+        register(layout)
+
+
+# Names a column goes by in CSVs of no known layout ("any other CSV").
+DESCRIPTION_ALIASES = ("descricao", "description", "historico", "lancamento", "title", "titulo",
+                       "memo", "detalhes", "details", "estabelecimento", "payee", "merchant",
+                       "narrative", "nome", "tipo")
+AMOUNT_ALIASES = ("valor", "amount", "value", "valorrs", "valorr", "quantia", "montante")
+DATE_ALIASES = ("data", "date", "datalancamento", "dataoperacao", "datatransacao",
+                "datamovimento", "dt")
+ID_ALIASES = ("id", "identificador", "codigo", "documento", "nodocumento", "ndocumento",
+              "transactionid")
+
+
+def _first(columns: Sequence[str], aliases: Sequence[str]) -> str | None:
+    by_key: dict[str, str] = {}
+    for c in columns:
+        by_key.setdefault(column_key(c), c)
+    for alias in aliases:
+        if alias in by_key:
+            return by_key[alias]
+    return None
+
+
+def guess_layout(columns: Sequence[str]) -> Layout | None:
+    """A layout for a header of no known bank, when a description column can be found."""
+    description = _first(columns, DESCRIPTION_ALIASES)
+    if description is None:
+        return None
+    return Layout(
+        name="generic",
+        title="generic CSV (columns guessed from their names)",
+        columns=(description,),
+        description=(description,),
+        date=_first(columns, DATE_ALIASES),
+        amount=_first(columns, AMOUNT_ALIASES),
+        id=_first(columns, ID_ALIASES),
+        date_formats=("%d/%m/%Y", "%Y-%m-%d"),
+    )

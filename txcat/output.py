@@ -1,0 +1,81 @@
+"""Writing predictions: ``código,informação`` CSV, the full table, or JSON lines.
+
+Files are written to a temporary sibling and renamed into place when complete,
+so an error half-way (a bad row, Ctrl-C) leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from txcat.classify import Prediction
+
+FORMATS = ("csv", "full", "jsonl")
+
+
+@contextlib.contextmanager
+def open_output(path: str | Path | None) -> Iterator[IO[str]]:
+    """Standard output for ``None`` or '-', else an atomically replaced file."""
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class PredictionWriter:
+    """Writes predictions in one of :data:`FORMATS`."""
+
+    def __init__(self, handle: IO[str], fmt: str, input_columns: Sequence[str] = ()) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        self.fmt = fmt
+        self._handle = handle
+        self._csv = csv.writer(handle, lineterminator="\n")
+        self._columns = list(input_columns)
+        taken = set(self._columns)
+        self._label_col = "label" if "label" not in taken else "txcat_label"
+        self._confidence_col = "confidence" if "confidence" not in taken else "txcat_confidence"
+        if fmt == "csv":
+            self._csv.writerow(["código", "informação"])
+        elif fmt == "full":
+            self._csv.writerow([*self._columns, self._label_col, self._confidence_col])
+
+    def write(self, prediction: Prediction) -> None:
+        tx = prediction.transaction
+        if self.fmt == "csv":
+            self._csv.writerow([tx.id, prediction.label])
+        elif self.fmt == "full":
+            values = [tx.raw.get(c, "") for c in self._columns]
+            self._csv.writerow([*values, prediction.label, f"{prediction.confidence:.4f}"])
+        else:
+            record = {
+                "file": tx.source,
+                "row": tx.row,
+                "id": tx.id,
+                "date": tx.date.isoformat() if tx.date else None,
+                "amount": tx.amount,
+                "description": tx.description,
+                "label": prediction.label,
+                "confidence": round(prediction.confidence, 4),
+                "raw": dict(tx.raw),
+            }
+            self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")

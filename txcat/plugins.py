@@ -1,0 +1,120 @@
+"""The plugin manager: built-in modules and installed plugins, registered alike.
+
+Modelled on simonw/llm: one pluggy manager, a ``DEFAULT_PLUGINS`` tuple of
+internal modules registered exactly like third-party ones, entry points from the
+``txcat`` group, ``TXCAT_LOAD_PLUGINS`` to load only a chosen subset, and no
+entry-point loading while the test suite runs (tests register what they mean to).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from functools import lru_cache
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from txcat import hookspecs
+
+if TYPE_CHECKING:
+    from txcat.layouts import Layout
+    from txcat.strategies.base import Strategy
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "txcat"
+
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "txcat.layouts",
+    "txcat.strategies.tfidf",
+)
+
+
+@lru_cache(maxsize=1)
+def get_plugin_manager() -> pluggy.PluginManager:
+    """Build the manager once, on first use, so importing txcat stays cheap."""
+    pm = pluggy.PluginManager("txcat")
+    pm.add_hookspecs(hookspecs)
+    for module_name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+    if not getattr(sys, "_called_from_test", False):
+        _load_entry_points(pm)
+    return pm
+
+
+def _load_entry_points(pm: pluggy.PluginManager) -> None:
+    wanted_env = os.environ.get("TXCAT_LOAD_PLUGINS")
+    wanted = None if wanted_env is None else {n.strip() for n in wanted_env.split(",") if n}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if wanted is not None and ep.name not in wanted:
+            continue
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as exc:  # a broken plugin must not break txcat
+            logger.warning("plugin %r could not be loaded and is skipped: %s", ep.name, exc)
+
+
+def get_layouts() -> list[Layout]:
+    """Every registered layout, built-ins first, in registration order."""
+    layouts: list[Layout] = []
+    seen: dict[str, str] = {}
+
+    def register(layout: Layout) -> None:
+        if layout.name in seen:
+            logger.warning("layout %r is registered twice; keeping the first", layout.name)
+            return
+        seen[layout.name] = layout.name
+        layouts.append(layout)
+
+    _call_each(get_plugin_manager().hook.register_layouts, register)
+    return layouts
+
+
+def get_strategies() -> dict[str, type[Strategy]]:
+    """Every registered strategy class by its name."""
+    strategies: dict[str, type[Strategy]] = {}
+
+    def register(cls: type[Strategy]) -> None:
+        name = getattr(cls, "name", None)
+        if not name:
+            logger.warning("strategy class %r has no name and is skipped", cls)
+            return
+        if name in strategies and strategies[name] is not cls:
+            logger.warning("strategy %r is registered twice; keeping the first", name)
+            return
+        strategies[name] = cls
+
+    _call_each(get_plugin_manager().hook.register_strategies, register)
+    return strategies
+
+
+def _call_each(hook: Any, register: Any) -> None:
+    """Call a register hook on every plugin separately, so one failing plugin is named
+    in a warning and the others still register."""
+    pm = get_plugin_manager()
+    for impl in hook.get_hookimpls():  # registration order: built-ins first
+        try:
+            impl.function(register=register)
+        except Exception as exc:
+            logger.warning("plugin %r failed in %s: %s",
+                           pm.get_name(impl.plugin), hook.name, exc)
+
+
+def get_strategy(name: str) -> type[Strategy]:
+    """The strategy class called ``name``, usable here, or a :class:`StrategyError`."""
+    from txcat.errors import StrategyError
+
+    strategies = get_strategies()
+    if name not in strategies:
+        raise StrategyError(f"unknown strategy {name!r}; installed: "
+                            f"{', '.join(sorted(strategies))} (see 'txcat strategies')")
+    cls = strategies[name]
+    usable, reason = cls.availability()
+    if not usable:
+        raise StrategyError(f"strategy {name!r} cannot run here: {reason}")
+    return cls

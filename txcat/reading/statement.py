@@ -1,0 +1,420 @@
+"""Open a statement file, find its header and layout, and stream its rows.
+
+One row out per data row in: rows with an unreadable amount or date are kept
+(with ``None``) and reported; blank lines are not data rows; only rows a layout
+declares to be balances (Banco do Brasil's 'Saldo Anterior') are skipped, and
+they are counted. Rows are read lazily, so a 100,000-row file never sits in
+memory as a whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any
+
+from txcat.errors import StatementError
+from txcat.layouts import Layout, guess_layout
+from txcat.reading.encoding import detect_encoding
+from txcat.reading.values import parse_amount, parse_date
+from txcat.text import column_key, fold
+from txcat.transactions import Transaction
+
+logger = logging.getLogger(__name__)
+
+HEAD_BYTES = 64 * 1024
+MAX_PREAMBLE_LINES = 40
+MAX_LINE_CHARS = 1_000_000
+DELIMITERS = (";", ",", "\t", "|")
+#: How many row-level problems of each kind are logged one by one before summarising.
+SHOWN_PER_KIND = 3
+
+csv.field_size_limit(MAX_LINE_CHARS)
+
+
+@dataclass(frozen=True)
+class ColumnOverrides:
+    """Columns a user names for a CSV of no known layout (``--description-column`` ...)."""
+
+    description: str | None = None
+    amount: str | None = None
+    date: str | None = None
+    id: str | None = None
+
+    def any(self) -> bool:
+        return any((self.description, self.amount, self.date, self.id))
+
+
+@dataclass
+class ReadStats:
+    """What happened while reading, for the warnings a user sees at the end."""
+
+    rows: int = 0
+    balance_rows: int = 0
+    bad_amounts: int = 0
+    bad_dates: int = 0
+    empty_descriptions: int = 0
+    uneven_rows: int = 0
+    repeated_ids: int = 0
+    _seen_ids: set[str] = field(default_factory=set, repr=False)
+
+
+class _Prefixed(io.RawIOBase):
+    """The bytes already read for sniffing, followed by the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._pos = 0
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._pos < len(self._head):
+            n = min(len(buffer), len(self._head) - self._pos)
+            buffer[:n] = self._head[self._pos : self._pos + n]
+            self._pos += n
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@dataclass(frozen=True)
+class _Header:
+    index: int  # 0-based line index of the header row
+    delimiter: str
+    cells: list[str]
+    layout: Layout
+
+
+class Statement:
+    """An open statement: its layout and columns are known; iterate for transactions.
+
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, name: str, stream: IO[bytes], owns_stream: bool,
+                 overrides: ColumnOverrides | None = None,
+                 layouts: Sequence[Layout] | None = None) -> None:
+        self.name = name
+        self._stream = stream
+        self._owns_stream = owns_stream
+        self.stats = ReadStats()
+        try:
+            head = stream.read(HEAD_BYTES)
+            self.encoding, errors = detect_encoding(head, name)
+            raw = io.BufferedReader(_Prefixed(head, stream))
+            self._text = io.TextIOWrapper(raw, encoding=self.encoding, errors=errors,
+                                          newline="")
+            if layouts is None:
+                from txcat.plugins import get_layouts
+
+                layouts = get_layouts()
+            lines = self._read_head_lines()
+            header = _find_header(lines, layouts, overrides or ColumnOverrides(), name)
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise StatementError(name, f"cannot be decoded as {exc.encoding}: {exc.reason}") \
+                from None
+        except BaseException:
+            self.close()
+            raise
+        self.layout = header.layout
+        self.delimiter = header.delimiter
+        self.header_line = header.index + 1
+        self.columns = _unique_names(header.cells)
+        remaining = iter(lines[header.index + 1 :])
+        self._reader = csv.reader(_chain(remaining, self._text), delimiter=header.delimiter)
+        self._rows = self._transactions()
+        self._first = next(self._rows, None)
+        if self._first is None and self.stats.balance_rows == 0:
+            self.close()
+            raise StatementError(name, f"no data rows after the header (line {self.header_line})")
+
+    def _read_head_lines(self) -> list[str]:
+        lines = []
+        for _ in range(MAX_PREAMBLE_LINES):
+            line = self._text.readline(MAX_LINE_CHARS)
+            if not line:
+                break
+            lines.append(line)
+        return lines
+
+    def __iter__(self) -> Iterator[Transaction]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            yield first
+        yield from self._rows
+
+    def _transactions(self) -> Iterator[Transaction]:
+        layout, n = self.layout, len(self.columns)
+        keys = [column_key(c) for c in self.columns]
+        index = {k: i for i, k in reversed(list(enumerate(keys)))}
+
+        def col(name: str | None) -> int | None:
+            return None if name is None else index.get(column_key(name))
+
+        desc_cols = [i for i in (col(c) for c in layout.description) if i is not None]
+        date_col, amount_col, id_col = col(layout.date), col(layout.amount), col(layout.id)
+        credit_col, debit_col = col(layout.credit), col(layout.debit)
+        direction_col = col(layout.direction)
+        last_line = self.header_line
+        try:
+            for cells in self._reader:
+                line = last_line + 1
+                last_line = self.header_line + self._reader.line_num
+                if not cells or not any(c.strip() for c in cells):
+                    continue
+                self.stats.rows += 1
+                row_no = self.stats.rows
+                cells = self._fit_width(cells, n, desc_cols, line)
+                desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
+                if layout.balance_rows and desc_cols and \
+                        fold(cells[desc_cols[0]]) in layout.balance_rows:
+                    self.stats.balance_rows += 1
+                    continue
+                description = " - ".join(desc_parts)
+                if not description:
+                    self._note("empty_descriptions", line, "has an empty description")
+                amount = self._amount(cells, amount_col, credit_col, debit_col, direction_col,
+                                      line)
+                date = None
+                if date_col is not None:
+                    try:
+                        date = parse_date(cells[date_col], layout.date_formats)
+                    except ValueError:
+                        self._note("bad_dates", line,
+                                   f"date {cells[date_col]!r} not understood; row kept")
+                ident = cells[id_col].strip() if id_col is not None else ""
+                if id_col is not None and ident:
+                    if ident in self.stats._seen_ids:
+                        self.stats.repeated_ids += 1
+                    else:
+                        self.stats._seen_ids.add(ident)
+                yield Transaction(
+                    description=description,
+                    amount=amount,
+                    date=date,
+                    id=ident or str(row_no),
+                    row=row_no,
+                    line=line,
+                    source=self.name,
+                    raw=dict(zip(self.columns, cells, strict=True)),
+                )
+        except csv.Error as exc:
+            raise StatementError(self.name, f"malformed CSV: {exc}",
+                                 self.header_line + self._reader.line_num) from None
+        except UnicodeDecodeError as exc:
+            raise StatementError(self.name, f"cannot be decoded as {exc.encoding}: "
+                                 f"{exc.reason}", last_line + 1) from None
+        self._summarise()
+
+    def _fit_width(self, cells: list[str], n: int, desc_cols: list[int], line: int) -> list[str]:
+        """Make a row as wide as the header without losing text.
+
+        Extra fields usually come from an unquoted delimiter inside the description:
+        they are joined back into the (last) description column. Missing trailing
+        fields become empty.
+        """
+        if len(cells) > n:
+            if not any(c.strip() for c in cells[n:]):
+                return cells[:n]
+            if desc_cols:
+                i = desc_cols[-1]
+                tail = n - i - 1
+                end = len(cells) - tail
+                return [*cells[:i], self.delimiter.join(cells[i:end]), *cells[end:]]
+            self._note("uneven_rows", line, f"has {len(cells)} fields, the header {n}")
+            return cells[:n]
+        if len(cells) < n:
+            self._note("uneven_rows", line, f"has {len(cells)} fields, the header {n}")
+            return cells + [""] * (n - len(cells))
+        return cells
+
+    def _amount(self, cells: list[str], amount_col: int | None, credit_col: int | None,
+                debit_col: int | None, direction_col: int | None, line: int) -> float | None:
+        layout = self.layout
+        try:
+            if credit_col is not None or debit_col is not None:
+                credit = _optional_amount(cells, credit_col, layout.decimal)
+                debit = _optional_amount(cells, debit_col, layout.decimal)
+                if credit is None and debit is None:
+                    raise ValueError("no amount")
+                return abs(credit or 0.0) - abs(debit or 0.0)
+            if amount_col is None:
+                return None
+            value = parse_amount(cells[amount_col], layout.decimal)
+        except ValueError:
+            shown = cells[amount_col] if amount_col is not None else ""
+            self._note("bad_amounts", line, f"amount {shown!r} not understood; row kept")
+            return None
+        if direction_col is not None:
+            direction = fold(cells[direction_col])
+            if direction in layout.outflow_values:
+                value = -abs(value)
+            elif direction:
+                value = abs(value)
+        return -value if layout.purchases_positive else value
+
+    def _note(self, kind: str, line: int, message: str) -> None:
+        count = getattr(self.stats, kind) + 1
+        setattr(self.stats, kind, count)
+        if count <= SHOWN_PER_KIND:
+            logger.warning("%s:%d: row %s", self.name, line, message)
+
+    def _summarise(self) -> None:
+        s = self.stats
+        for kind, what in (("bad_amounts", "an unreadable amount"),
+                           ("bad_dates", "an unreadable date"),
+                           ("empty_descriptions", "an empty description"),
+                           ("uneven_rows", "a field count unlike the header's")):
+            count = getattr(s, kind)
+            if count > SHOWN_PER_KIND:
+                logger.warning("%s: %d rows in all had %s (kept)", self.name, count, what)
+        if s.repeated_ids:
+            logger.warning("%s: %d rows repeat an id seen earlier (kept)",
+                           self.name, s.repeated_ids)
+        if s.balance_rows:
+            logger.info("%s: skipped %d balance rows (not transactions)",
+                        self.name, s.balance_rows)
+
+    def close(self) -> None:
+        if self._owns_stream:
+            self._stream.close()
+
+    def __enter__(self) -> Statement:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _optional_amount(cells: list[str], col: int | None, decimal: str | None) -> float | None:
+    if col is None or not cells[col].strip():
+        return None
+    return parse_amount(cells[col], decimal)
+
+
+def _chain(first: Iterator[str], rest: IO[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def _unique_names(cells: list[str]) -> list[str]:
+    names: list[str] = []
+    for i, cell in enumerate(cells):
+        name = cell.strip() or f"column_{i + 1}"
+        base, k = name, 2
+        while name in names:
+            name, k = f"{base}_{k}", k + 1
+        names.append(name)
+    return names
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+
+
+def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnOverrides,
+                 source: str) -> _Header:
+    """Find the header row (after any preamble) and the layout it names."""
+    candidates = [(i, d, _split(line, d)) for i, line in enumerate(lines) if line.strip()
+                  for d in DELIMITERS if d in line]
+    if overrides.any():
+        return _header_from_overrides(candidates, layouts, overrides, source, lines)
+    for i, d, cells in candidates:
+        layout = _best_layout(cells, layouts)
+        if layout is not None:
+            return _Header(i, d, cells, layout)
+    for i, d, cells in candidates:
+        guessed = guess_layout(cells)
+        if guessed is not None and len(cells) >= 2:
+            return _Header(i, d, cells, guessed)
+    raise StatementError(source, "no description column found; columns are: "
+                         f"{_columns_seen(candidates, lines)}; "
+                         "name it with --description-column")
+
+
+def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:
+    keys = frozenset(column_key(c) for c in cells)
+    matching = [layout for layout in layouts if layout.matches(keys)]
+    if not matching:
+        return None
+    return max(matching, key=lambda layout: len(layout.required_keys()))
+
+
+def _header_from_overrides(candidates: list[tuple[int, str, list[str]]],
+                           layouts: Sequence[Layout], overrides: ColumnOverrides,
+                           source: str, lines: list[str]) -> _Header:
+    named = [c for c in (overrides.description, overrides.amount, overrides.date,
+                         overrides.id) if c]
+    wanted = {column_key(c) for c in named}
+    for i, d, cells in candidates:
+        keys = {column_key(c) for c in cells}
+        if wanted <= keys:
+            by_key = {column_key(c): c.strip() for c in cells}
+            base = _best_layout(cells, layouts) or guess_layout(cells)
+            if base is None:
+                if overrides.description is None:
+                    raise StatementError(source, "no description column found; columns are: "
+                                         f"{', '.join(cells)}; name it with "
+                                         "--description-column")
+                base = Layout(name="custom", title="CSV with user-named columns",
+                              columns=(), description=())
+            layout = replace(
+                base,
+                name=base.name if base.name != "generic" else "custom",
+                description=(by_key[column_key(overrides.description)],)
+                if overrides.description else base.description,
+                amount=by_key[column_key(overrides.amount)] if overrides.amount
+                else base.amount,
+                date=by_key[column_key(overrides.date)] if overrides.date else base.date,
+                id=by_key[column_key(overrides.id)] if overrides.id else base.id,
+                credit=None if overrides.amount else base.credit,
+                debit=None if overrides.amount else base.debit,
+            )
+            return _Header(i, d, cells, layout)
+    missing = ", ".join(repr(c) for c in named)
+    raise StatementError(source, f"column(s) {missing} not found; columns are: "
+                         f"{_columns_seen(candidates, lines)}")
+
+
+def _columns_seen(candidates: list[tuple[int, str, list[str]]], lines: list[str]) -> str:
+    if not candidates:
+        first = next((line.strip() for line in lines if line.strip()), "")
+        return repr(first[:80])
+    widest = max(candidates, key=lambda c: (len(c[2]), -c[0]))
+    return ", ".join(c.strip() for c in widest[2])
+
+
+def open_statement(source: str | Path | IO[bytes], *, name: str | None = None,
+                   overrides: ColumnOverrides | None = None,
+                   layouts: Sequence[Layout] | None = None) -> Statement:
+    """Open a statement from a path, ``'-'`` (standard input) or a binary stream.
+
+    Raises :class:`~txcat.errors.StatementError` with a one-line message naming
+    the file when it cannot be read as a statement.
+    """
+    if isinstance(source, (str, Path)) and str(source) == "-":
+        return Statement(name or "<stdin>", sys.stdin.buffer, False, overrides, layouts)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        label = name or str(source)
+        if path.is_dir():
+            raise StatementError(label, "is a directory, not a statement file")
+        try:
+            stream: IO[bytes] = path.open("rb")
+        except FileNotFoundError:
+            raise StatementError(label, "no such file") from None
+        except OSError as exc:
+            raise StatementError(label, f"cannot be opened: {exc.strerror}") from None
+        return Statement(label, stream, True, overrides, layouts)
+    return Statement(name or str(getattr(source, "name", "<stream>")), source, False, overrides,
+                     layouts)

@@ -1,0 +1,1 @@
+"""Strategies: every way txcat can label a transaction, behind one interface."""

@@ -1,0 +1,85 @@
+"""The interface every strategy implements, built-in or from a plugin.
+
+It follows scikit-learn's estimator contract: ``__init__`` only stores keyword
+arguments, ``fit`` returns ``self``, learned state ends in ``_`` and
+``predict_proba`` columns follow ``labels_``. That makes every strategy easy to
+benchmark, save and test the same way.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from txcat.errors import StrategyError
+from txcat.transactions import Transaction
+
+
+class Strategy(ABC):
+    """Label transactions. Subclasses set ``name``, ``description`` and ``requires``."""
+
+    #: The name users type (``--strategy tfidf``).
+    name: ClassVar[str] = ""
+    #: One line for ``txcat strategies``.
+    description: ClassVar[str] = ""
+    #: Importable modules the strategy needs; it is listed as unusable when one is missing.
+    requires: ClassVar[tuple[str, ...]] = ()
+    #: The pip extra that installs ``requires`` (shown in the hint), if any.
+    extra: ClassVar[str | None] = None
+
+    labels_: list[str]
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+
+    @classmethod
+    def availability(cls) -> tuple[bool, str]:
+        """``(usable, reason)``: whether every required module can be imported here."""
+        missing = [m for m in cls.requires if importlib.util.find_spec(m) is None]
+        if not missing:
+            return True, "ready"
+        hint = f"pip install 'txcat[{cls.extra}]'" if cls.extra else f"pip install {missing[0]}"
+        return False, f"needs {', '.join(missing)} ({hint})"
+
+    def get_params(self) -> dict[str, Any]:
+        """The keyword arguments the strategy was made with (stored in ``txcat.json``)."""
+        return dict(self.params)
+
+    @abstractmethod
+    def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> Strategy:
+        """Learn from labeled transactions; return ``self``."""
+
+    @abstractmethod
+    def predict_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
+        """An ``(n, len(labels_))`` array of probabilities, rows summing to 1."""
+
+    def predict(self, transactions: Sequence[Transaction]) -> list[str]:
+        """The most probable label of each transaction."""
+        proba = self.predict_proba(transactions)
+        return [self.labels_[i] for i in proba.argmax(axis=1)]
+
+    @abstractmethod
+    def save(self, directory: Path) -> None:
+        """Write the fitted state into ``directory`` (which exists); no pickles."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, directory: Path, params: dict[str, Any], labels: list[str]) -> Strategy:
+        """Rebuild a fitted strategy from what :meth:`save` wrote."""
+
+    def check_fitted(self) -> None:
+        if not getattr(self, "labels_", None):
+            raise StrategyError(f"strategy {self.name!r} is not fitted yet: train it first")
+
+
+def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]) -> None:
+    """Edge cases every strategy's ``fit`` shares, with messages a user can act on."""
+    if len(transactions) != len(labels):
+        raise StrategyError(f"{len(transactions)} transactions but {len(labels)} labels")
+    if not transactions:
+        raise StrategyError("no training rows: the labeled file(s) hold no data rows")

@@ -1,0 +1,53 @@
+"""Text normalisation shared by the reader, the merchant directory and strategies.
+
+Statement descriptions mix case, accents, CNPJ/CPF numbers, agency and account
+numbers and card-acquirer prefixes. Strategies should learn from the words that
+name the counterpart, not from that noise, and must not depend on how a bank
+happens to spell accents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_SPACES = re.compile(r"\s+")
+
+# Identifiers that carry personal data or no meaning for the label.
+_NOISE_PATTERNS = [
+    re.compile(r"\b\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}\b"),  # CNPJ
+    re.compile(r"\b\d{3}\.?\d{3}\.?\d{3}-?\d{2}\b"),  # CPF
+    re.compile(r"\*{3}\.?\d{3}\.?\d{3}-?\*{2}"),  # masked CPF as banks print it
+    re.compile(r"ag[eê]ncia:?\s*\d+(-\d)?", re.IGNORECASE),
+    re.compile(r"conta:?\s*[\d.]+-?[\dxX]?", re.IGNORECASE),
+    re.compile(r"\(\d{1,4}\)"),  # bank code in parentheses
+]
+
+
+def strip_accents(text: str) -> str:
+    """'Lançamento' -> 'Lancamento'; keeps the base letters of every character."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def column_key(name: str) -> str:
+    """The key a header cell is matched by: 'Data Lançamento' -> 'datalancamento'."""
+    return _NON_ALNUM.sub("", strip_accents(name).lower())
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation turned to spaces, single-spaced."""
+    return _SPACES.sub(" ", _NON_ALNUM.sub(" ", strip_accents(text).lower())).strip()
+
+
+def clean_description(text: str) -> str:
+    """Fold a description after removing CNPJ/CPF, agency/account numbers and digits.
+
+    Digits are dropped because store numbers, dates and card endings vary per row
+    and would make two rows of one merchant look different.
+    """
+    for pattern in _NOISE_PATTERNS:
+        text = pattern.sub(" ", text)
+    folded = fold(text)
+    return _SPACES.sub(" ", re.sub(r"\d+", " ", folded)).strip()
