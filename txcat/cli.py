@@ -33,7 +33,6 @@ def _setup_logging(quiet: bool) -> None:
     logger = logging.getLogger("txcat")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
-    logger.propagate = False
 
 
 @contextlib.contextmanager

@@ -51,19 +51,33 @@ def detect_encoding(head: bytes, source: str) -> tuple[str, str]:
         if head.startswith(magic):
             raise StatementError(source, f"this is {what}")
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", _FALLBACK_HANDLER
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        check_text(head.decode("utf-16", errors="replace"), source)
         return "utf-16", "strict"
-    if b"\x00" in head:
-        return _utf16_without_bom(head, source), "strict"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    text = head.decode(encoding, errors=_FALLBACK_HANDLER)
-    check_text(text, source)
+    elif b"\x00" in head:
+        encoding = _utf16_without_bom(head, source)
+        check_text(head.decode(encoding, errors="replace"), source)
+        return encoding, "strict"
+    else:
+        encoding = _utf8_or_cp1252(head)
+    check_text(head.decode(encoding, errors=_FALLBACK_HANDLER), source)
     return encoding, _FALLBACK_HANDLER
+
+
+def _utf8_or_cp1252(head: bytes) -> str:
+    """UTF-8 when its multi-byte sequences outnumber bytes that are not UTF-8.
+
+    A UTF-8 export with a few hand-typed cp1252 bytes stays UTF-8 (the stray
+    bytes are read as cp1252 by the error handler); a cp1252 file, whose accents
+    are single high bytes, is read as cp1252.
+    """
+    cut = head.rfind(b"\n")
+    sample = head[: cut + 1] if cut > 0 else head  # no sequence cut in half at the end
+    text = sample.decode("utf-8", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid = sum(1 for ch in text if ord(ch) > 127) - invalid
+    return "utf-8" if invalid == 0 or valid > invalid else "cp1252"
 
 
 def _utf16_without_bom(head: bytes, source: str) -> str:

@@ -119,6 +119,18 @@ class Statement:
                 layouts = get_layouts()
             lines = self._read_head_lines()
             header = _find_header(lines, layouts, overrides or ColumnOverrides(), name)
+            self.layout = header.layout
+            self.delimiter = header.delimiter
+            self.header_line = header.index + 1
+            self.columns = _unique_names(header.cells)
+            remaining = iter(lines[header.index + 1 :])
+            self._reader = csv.reader(_chain(remaining, self._text),
+                                      delimiter=header.delimiter)
+            self._rows = self._transactions()
+            self._first = next(self._rows, None)
+            if self._first is None and self.stats.balance_rows == 0:
+                raise StatementError(name, "no data rows after the header "
+                                     f"(line {self.header_line})")
         except UnicodeDecodeError as exc:
             self.close()
             raise StatementError(name, f"cannot be decoded as {exc.encoding}: {exc.reason}") \
@@ -126,17 +138,6 @@ class Statement:
         except BaseException:
             self.close()
             raise
-        self.layout = header.layout
-        self.delimiter = header.delimiter
-        self.header_line = header.index + 1
-        self.columns = _unique_names(header.cells)
-        remaining = iter(lines[header.index + 1 :])
-        self._reader = csv.reader(_chain(remaining, self._text), delimiter=header.delimiter)
-        self._rows = self._transactions()
-        self._first = next(self._rows, None)
-        if self._first is None and self.stats.balance_rows == 0:
-            self.close()
-            raise StatementError(name, f"no data rows after the header (line {self.header_line})")
 
     def _read_head_lines(self) -> list[str]:
         lines = []
@@ -147,11 +148,16 @@ class Statement:
             lines.append(line)
         return lines
 
-    def __iter__(self) -> Iterator[Transaction]:
+    def __iter__(self) -> Statement:
+        return self
+
+    def __next__(self) -> Transaction:
+        """The next row; a statement is its own iterator, so a loop left early
+        (``break``, ``islice``) can carry on where it stopped."""
         if self._first is not None:
             first, self._first = self._first, None
-            yield first
-        yield from self._rows
+            return first
+        return next(self._rows)
 
     def _transactions(self) -> Iterator[Transaction]:
         layout, n = self.layout, len(self.columns)
@@ -389,9 +395,15 @@ def _header_from_overrides(candidates: list[tuple[int, str, list[str]]],
 def _columns_seen(candidates: list[tuple[int, str, list[str]]], lines: list[str]) -> str:
     if not candidates:
         first = next((line.strip() for line in lines if line.strip()), "")
-        return repr(first[:80])
+        return _printable(repr(first[:80]))
     widest = max(candidates, key=lambda c: (len(c[2]), -c[0]))
-    return ", ".join(c.strip() for c in widest[2])
+    return _printable(", ".join(c.strip() for c in widest[2]))
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """Keep an error message on one readable line whatever bytes the file held."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def open_statement(source: str | Path | IO[bytes], *, name: str | None = None,

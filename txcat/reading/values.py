@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 
 _CURRENCY = re.compile(r"r\$|brl|\s", re.IGNORECASE)
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)*|\d*[.,]\d+)$")
+# Plain digits with one decimal separator, or digits grouped by threes and an
+# optional decimal part: '1234.5', ',99', '1.234,56', '1,234,567.8'.
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|\d*[.,]\d+|\d{1,3}([.,]\d{3})+([.,]\d+)?)$")
 
 
 def parse_amount(text: str, decimal: str | None = None) -> float:
@@ -42,10 +44,10 @@ def parse_amount(text: str, decimal: str | None = None) -> float:
 
 def _to_plain_number(s: str, decimal: str | None) -> str:
     has_comma, has_dot = "," in s, "." in s
-    if decimal is None:
-        if has_comma and has_dot:
-            decimal = "," if s.rfind(",") > s.rfind(".") else "."
-        elif has_comma:
+    if has_comma and has_dot:  # both present: the last one is the decimal, whatever the hint
+        decimal = "," if s.rfind(",") > s.rfind(".") else "."
+    elif decimal is None:
+        if has_comma:
             decimal = "," if s.count(",") == 1 else "."
         elif has_dot:
             decimal = "." if s.count(".") == 1 else ","

@@ -1,0 +1,27 @@
+"""Small builders shared by tests."""
+
+from __future__ import annotations
+
+from txcat.transactions import Transaction
+
+
+def txs(*descriptions: str, amount: float = -10.0) -> list[Transaction]:
+    return [Transaction(description=d, amount=amount, id=str(i), row=i)
+            for i, d in enumerate(descriptions, start=1)]
+
+
+# A tiny separable training set in the statements' own wording.
+TRAIN = [
+    ("Compra no débito - Supermercado Bom Preço", "NECESSIDADE"),
+    ("Compra no crédito - Mercadinho da Vila", "NECESSIDADE"),
+    ("Transferência enviada pelo Pix - DROGARIA SANTA CRUZ", "NECESSIDADE"),
+    ("Compra no débito - Farmácia Popular Centro", "NECESSIDADE"),
+    ("Compra no débito - Restaurante Sabor da Casa", "LAZER"),
+    ("Compra no crédito - Pizzaria Forno a Lenha", "LAZER"),
+    ("Compra no crédito - Bar do Alemão", "LAZER"),
+    ("Compra no débito - Sorveteria Gelato", "LAZER"),
+    ("Compra no crédito - Auto Posto Avenida", "TRABALHO"),
+    ("Compra no débito - Estacionamento Centro", "TRABALHO"),
+    ("Compra no crédito - Posto Estrada Real", "TRABALHO"),
+    ("Compra no débito - Papelaria Escritório Total", "TRABALHO"),
+]

@@ -1,0 +1,761 @@
+"""The statement reader: every bank layout, every bad input, row-level problems,
+robustness (line endings, quoting, encodings, stdin) and streaming.
+
+Fixtures are small byte strings built here, written as each bank writes its
+export (delimiter, encoding, BOM, preamble, decimal comma).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import itertools
+import logging
+import random
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from txcat.errors import StatementError
+from txcat.layouts import BUILTIN_LAYOUTS, Layout
+from txcat.reading import ColumnOverrides, Statement, open_statement
+from txcat.transactions import Transaction
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+LOGGER = "txcat.reading.statement"
+
+D = dt.date
+
+
+# --------------------------------------------------------------------------- helpers
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def read_all(source: Any, **kwargs: Any) -> tuple[Statement, list[Transaction]]:
+    with open_statement(source, **kwargs) as statement:
+        return statement, list(statement)
+
+
+def read_bytes(data: bytes, name: str = "extrato.csv",
+               **kwargs: Any) -> tuple[Statement, list[Transaction]]:
+    return read_all(io.BytesIO(data), name=name, **kwargs)
+
+
+def fields(t: Transaction) -> tuple[str, float | None, dt.date | None, str]:
+    return (t.description, t.amount, t.date, t.id)
+
+
+def error_message(excinfo: pytest.ExceptionInfo[StatementError], source: str,
+                  *words: str) -> str:
+    """The message is one line, starts with the file name and holds every key word."""
+    message = str(excinfo.value)
+    assert message.startswith(f"{source}:"), message
+    assert len(message.splitlines()) == 1 and "\n" not in message, message
+    for word in words:
+        assert word.lower() in message.lower(), (word, message)
+    return message
+
+
+@pytest.fixture
+def log(caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.LogCaptureFixture]:
+    """The reader's log records, whether or not the CLI has detached the 'txcat' logger
+    from the root (``_setup_logging`` sets ``propagate = False`` when a CLI test ran)."""
+    txcat_logger = logging.getLogger("txcat")
+    monkeypatch.setattr(txcat_logger, "propagate", True)
+    monkeypatch.setattr(txcat_logger, "handlers", [])
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        yield caplog
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == LOGGER and r.levelno == logging.WARNING]
+
+
+# ---------------------------------------------------------------- 1. every layout
+
+NUBANK_CONTA_HEADER = "Data,Valor,Identificador,Descrição"
+
+ORIGIN_CODIGO = """data,código,valor,tipo
+03/09/2024,d5g489fc,-30.50,Compra no débito - Mercado Econômico
+02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES
+24/10/2024,j1m045li,-500.56,Transferência enviada pelo Pix - MERCADINHO
+""".encode()
+
+NUBANK_CONTA = f"""{NUBANK_CONTA_HEADER}
+03/09/2024,-30.50,66d6f0f4-1b2c-4d5e-8f90-a1b2c3d4e5f6,Compra no débito - Mercado Econômico
+05/09/2024,1500.00,66d9a0b1-2c3d-4e5f-9a0b-c1d2e3f4a5b6,Transferência recebida pelo Pix - ACME LTDA
+""".encode()
+
+NUBANK_CARTAO = b"""date,title,amount
+2024-09-03,Posto Shell Avenida,87.54
+2024-09-10,Pagamento recebido,-500.00
+2024-09-12,Netflix.com,39.90
+"""
+
+INTER = codecs.BOM_UTF8 + """Extrato Conta Corrente
+Conta ;12345678
+Período ;01/09/2024 a 30/09/2024
+Saldo ;1.234,56
+
+Data Lançamento;Histórico;Descrição;Valor;Saldo
+03/09/2024;Pix enviado;MERCADINHO ESTRELA;-1.234,56;0,00
+04/09/2024;Pix recebido;LOJA DE DOCES;20,00;20,00
+""".encode()
+
+ITAU = """data;lançamento;valor
+03/09/2024;SALÁRIO ACME LTDA;5.000,00
+04/09/2024;PADARIA PÃO QUENTE;-12,50
+""".encode("cp1252")
+
+C6 = """EXTRATO DE CONTA CORRENTE C6 BANK
+Agência: 1 / Conta: 12345678
+Extrato gerado em 30/09/2024
+
+Data Lançamento,Data Contábil,Título,Descrição,Entrada(R$),Saída(R$),Saldo do Dia(R$)
+03/09/2024,03/09/2024,Pix enviado,MERCADINHO ESTRELA,,"50,00","950,00"
+04/09/2024,05/09/2024,Pix recebido,ACME LTDA,"1.500,00",,"2.450,00"
+""".encode()
+
+BANCO_DO_BRASIL = (
+    '"Data","Lançamento","Detalhes","Nº documento","Valor","Tipo Lançamento"\n'
+    '"31/08/2024","Saldo Anterior","","","1.000,00",""\n'
+    '"02/09/2024","Pix - Enviado","02/09 10:15 MERCADINHO ESTRELA","123456","50,00","Saída"\n'
+    '"02/09/2024","Saldo do dia","","","950,00",""\n'
+    '"03/09/2024","Pix - Recebido","03/09 11:00 LOJA DE DOCES","234567","20,00","Entrada"\n'
+    '"30/09/2024","S A L D O","","","970,00",""\n'
+).encode("cp1252")
+
+GENERIC_GUESSED = b"""Date,Description,Amount
+2024-09-03,Coffee Shop Downtown,-4.50
+2024-09-04,Client payment,250.00
+"""
+
+LAYOUT_CASES = [
+    pytest.param(ORIGIN_CODIGO, "origin-codigo", [
+        ("Compra no débito - Mercado Econômico", -30.5, D(2024, 9, 3), "d5g489fc"),
+        ("Transferência recebida pelo Pix - LOJA DE DOCES", 20.0, D(2024, 9, 2), "c4f378db"),
+        ("Transferência enviada pelo Pix - MERCADINHO", -500.56, D(2024, 10, 24), "j1m045li"),
+    ], id="origin-codigo"),
+    pytest.param(NUBANK_CONTA, "nubank-conta", [
+        ("Compra no débito - Mercado Econômico", -30.5, D(2024, 9, 3),
+         "66d6f0f4-1b2c-4d5e-8f90-a1b2c3d4e5f6"),
+        ("Transferência recebida pelo Pix - ACME LTDA", 1500.0, D(2024, 9, 5),
+         "66d9a0b1-2c3d-4e5f-9a0b-c1d2e3f4a5b6"),
+    ], id="nubank-conta"),
+    pytest.param(NUBANK_CARTAO, "nubank-cartao", [
+        ("Posto Shell Avenida", -87.54, D(2024, 9, 3), "1"),  # purchase: money out
+        ("Pagamento recebido", 500.0, D(2024, 9, 10), "2"),  # bill payment: money in
+        ("Netflix.com", -39.9, D(2024, 9, 12), "3"),
+    ], id="nubank-cartao"),
+    pytest.param(INTER, "inter", [
+        ("Pix enviado - MERCADINHO ESTRELA", -1234.56, D(2024, 9, 3), "1"),
+        ("Pix recebido - LOJA DE DOCES", 20.0, D(2024, 9, 4), "2"),
+    ], id="inter"),
+    pytest.param(ITAU, "itau", [
+        ("SALÁRIO ACME LTDA", 5000.0, D(2024, 9, 3), "1"),
+        ("PADARIA PÃO QUENTE", -12.5, D(2024, 9, 4), "2"),
+    ], id="itau"),
+    pytest.param(C6, "c6", [
+        ("Pix enviado - MERCADINHO ESTRELA", -50.0, D(2024, 9, 3), "1"),
+        ("Pix recebido - ACME LTDA", 1500.0, D(2024, 9, 4), "2"),
+    ], id="c6"),
+    pytest.param(BANCO_DO_BRASIL, "bb", [
+        ("Pix - Enviado - 02/09 10:15 MERCADINHO ESTRELA", -50.0, D(2024, 9, 2), "123456"),
+        ("Pix - Recebido - 03/09 11:00 LOJA DE DOCES", 20.0, D(2024, 9, 3), "234567"),
+    ], id="banco-do-brasil"),
+    pytest.param(GENERIC_GUESSED, "generic", [
+        ("Coffee Shop Downtown", -4.5, D(2024, 9, 3), "1"),
+        ("Client payment", 250.0, D(2024, 9, 4), "2"),
+    ], id="generic-guessed"),
+]
+
+
+@pytest.mark.parametrize(("data", "layout", "expected"), LAYOUT_CASES)
+def test_layout_is_detected_without_flags_and_rows_are_canonical(
+        tmp_path: Path, data: bytes, layout: str,
+        expected: list[tuple[str, float, dt.date, str]]) -> None:
+    path = write(tmp_path, "extrato.csv", data)
+    statement, rows = read_all(path)
+    assert statement.layout.name == layout
+    assert [fields(t) for t in rows] == expected
+    assert all(a.row < b.row and a.line < b.line for a, b in itertools.pairwise(rows))
+    assert all(t.source == str(path) for t in rows)
+
+
+def test_origin_descricao_layout_reads_samples_extrato() -> None:
+    path = SAMPLES / "extrato.csv"
+    statement, rows = read_all(path)
+    assert statement.layout.name == "origin-descricao"
+    assert statement.columns == ["data", "valor", "codigo", "descricao"]
+    assert len(rows) == 10 and statement.stats.rows == 10
+    first, second, last = rows[0], rows[1], rows[-1]
+    assert first.id == "b900976c"
+    assert first.amount == -22.13
+    assert first.date == D(2024, 9, 3)
+    assert first.description.startswith(
+        "Transferência enviada pelo Pix - MERCADINHO ESTRELA - 11.111.222/0001-33")
+    assert (first.row, first.line) == (1, 2)
+    assert fields(second) == ("Compra no débito - Estacionamento Central", -37.06,
+                              D(2024, 9, 7), "fae5940d")
+    assert (last.id, last.amount, last.date, last.line) == ("3d9186dc", 42.93,
+                                                            D(2024, 9, 5), 11)
+    assert [t.id for t in rows] == [line.split(",")[2] for line in
+                                    path.read_text(encoding="utf-8").splitlines()[1:]]
+
+
+def test_inter_bom_preamble_and_semicolons() -> None:
+    statement, rows = read_bytes(INTER)
+    assert statement.encoding == "utf-8-sig"
+    assert statement.delimiter == ";"
+    assert statement.header_line == 6
+    assert statement.columns == ["Data Lançamento", "Histórico", "Descrição", "Valor", "Saldo"]
+    assert [t.line for t in rows] == [7, 8]
+    assert rows[0].raw["Saldo"] == "0,00"
+
+
+def test_itau_cp1252_accents_decode() -> None:
+    statement, rows = read_bytes(ITAU)
+    assert statement.encoding == "cp1252"
+    assert statement.columns == ["data", "lançamento", "valor"]
+    assert [t.description for t in rows] == ["SALÁRIO ACME LTDA", "PADARIA PÃO QUENTE"]
+    assert not any("\ufffd" in t.description for t in rows)
+
+
+def test_c6_amount_is_entrada_minus_saida() -> None:
+    statement, rows = read_bytes(C6)
+    assert statement.header_line == 5
+    assert rows[0].raw["Saída(R$)"] == "50,00" and rows[0].raw["Entrada(R$)"] == ""
+    assert rows[0].amount == -50.0
+    assert rows[1].amount == 1500.0
+    # Both money columns in one row: amount = Entrada - Saída.
+    both = C6 + b'06/09/2024,06/09/2024,Estorno,LOJA X,"10,00","4,00","2.456,00"\n'
+    _, rows = read_bytes(both)
+    assert rows[-1].amount == 6.0
+
+
+def test_banco_do_brasil_balance_rows_are_skipped_and_counted(
+        log: pytest.LogCaptureFixture) -> None:
+    statement, rows = read_bytes(BANCO_DO_BRASIL)
+    assert statement.encoding == "cp1252"
+    assert [t.id for t in rows] == ["123456", "234567"]
+    assert statement.stats.balance_rows == 3
+    assert not any("saldo" in t.description.lower() for t in rows)
+    assert rows[0].raw["Tipo Lançamento"] == "Saída"
+    assert rows[0].amount == -50.0  # a positive Valor on a 'Saída' row is money out
+    assert [t.line for t in rows] == [3, 5]
+    assert any("3 balance rows" in r.getMessage() for r in log.records)
+
+
+def test_banco_do_brasil_direction_column_overrides_the_sign() -> None:
+    data = ('"Data","Lançamento","Detalhes","Nº documento","Valor","Tipo Lançamento"\n'
+            '"02/09/2024","Tarifa","Pacote de serviços","1","-12,90","Saída"\n'
+            '"03/09/2024","Estorno","Tarifa","2","-12,90","Entrada"\n').encode("cp1252")
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows] == [-12.9, 12.9]
+
+
+GENERIC_UNKNOWN = """Dia;Histórico do lançamento;Quantia;Ref
+03/09/2024;Compra Padaria Pão Quente;-12,50;r-001
+04/09/2024;Pix recebido Cliente;300,00;r-002
+""".encode()
+
+
+def test_generic_csv_with_column_overrides(tmp_path: Path) -> None:
+    path = write(tmp_path, "minha-conta.csv", GENERIC_UNKNOWN)
+    overrides = ColumnOverrides(description="Histórico do lançamento", amount="Quantia",
+                                date="Dia", id="Ref")
+    statement, rows = read_all(path, overrides=overrides)
+    assert statement.layout.name == "custom"
+    assert statement.delimiter == ";"
+    assert [fields(t) for t in rows] == [
+        ("Compra Padaria Pão Quente", -12.5, D(2024, 9, 3), "r-001"),
+        ("Pix recebido Cliente", 300.0, D(2024, 9, 4), "r-002"),
+    ]
+
+
+def test_override_column_names_match_regardless_of_case_and_accents() -> None:
+    overrides = ColumnOverrides(description="historico do lancamento", amount="QUANTIA")
+    _, rows = read_bytes(GENERIC_UNKNOWN, overrides=overrides)
+    assert [(t.description, t.amount, t.id) for t in rows] == [
+        ("Compra Padaria Pão Quente", -12.5, "1"), ("Pix recebido Cliente", 300.0, "2")]
+
+
+def test_generic_csv_of_unknown_columns_needs_an_override(tmp_path: Path) -> None:
+    path = write(tmp_path, "minha-conta.csv", GENERIC_UNKNOWN)
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(path)
+    error_message(excinfo, str(path), "no description column",
+                  "Dia, Histórico do lançamento, Quantia, Ref", "--description-column")
+
+
+def test_explicit_layouts_argument_is_used_instead_of_the_plugins() -> None:
+    mine = Layout(name="minha-conta", title="test", columns=("quando", "o que", "quanto"),
+                  description=("o que",), date="quando", amount="quanto", decimal=",")
+    data = b"quando|o que|quanto\n03/09/2024|Feira livre|-1.234,50\n"
+    statement, rows = read_bytes(data, layouts=[mine, *BUILTIN_LAYOUTS])
+    assert statement.layout.name == "minha-conta"
+    assert statement.delimiter == "|"
+    assert fields(rows[0]) == ("Feira livre", -1234.5, D(2024, 9, 3), "1")
+
+
+# ------------------------------------------------------------- 2. bad input classes
+
+def _junk(seed: int, size: int = 4096, nul: bool = True) -> bytes:
+    rng = random.Random(seed)
+    data = bytes(rng.randrange(256) if nul else rng.randrange(1, 256) for _ in range(size))
+    assert not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
+                                b"PK", b"%PDF", b"\x1f\x8b", b"\xd0\xcf"))
+    assert (b"\x00" in data) == nul
+    return data
+
+
+BAD_INPUTS = [
+    pytest.param(b"", ["empty"], id="empty"),
+    pytest.param(b"  \r\n\t\n   \n\n", ["empty"], id="whitespace-only"),
+    pytest.param(b"\xef\xbb\xbf\n\n", ["empty"], id="bom-and-newlines-only"),
+    pytest.param(f"{NUBANK_CONTA_HEADER}\n".encode(), ["no data rows", "line 1"],
+                 id="header-only"),
+    pytest.param(f"{NUBANK_CONTA_HEADER}\r\n\r\n\r\n".encode(), ["no data rows"],
+                 id="header-and-blank-lines"),
+    pytest.param(INTER.split(b"03/09/2024")[0], ["no data rows", "line 6"],
+                 id="inter-preamble-and-header-only"),
+    pytest.param(_junk(20240903), ["binary"], id="binary-junk-with-nuls"),
+    pytest.param(_junk(20241024, nul=False), ["binary"], id="binary-junk-without-nuls"),
+    pytest.param(b"PK\x03\x04\x14\x00\x06\x00" + _junk(1, 512), ["xlsx", "export", "csv"],
+                 id="xlsx"),
+    pytest.param(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+                 ["pdf", "export", "csv"], id="pdf"),
+    pytest.param(b"foo,bar,baz\n1,2,3\n4,5,6\n",
+                 ["no description column", "foo, bar, baz"], id="no-description-column"),
+    pytest.param(b"foo;bar;baz\n1;2;3\n",
+                 ["no description column", "foo, bar, baz"], id="no-description-column-semi"),
+    pytest.param(b"just some words\nand more words\n",
+                 ["no description column", "just some words"], id="no-delimiter-at-all"),
+]
+
+
+@pytest.mark.parametrize(("data", "words"), BAD_INPUTS)
+def test_bad_input_is_one_line_error_naming_the_file(
+        tmp_path: Path, data: bytes, words: list[str]) -> None:
+    path = write(tmp_path, "extrato.csv", data)
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(path)
+    error_message(excinfo, str(path), *words)
+    assert excinfo.value.source == str(path)
+
+
+@pytest.mark.parametrize(("data", "words"), BAD_INPUTS)
+def test_bad_stream_error_uses_the_given_name(data: bytes, words: list[str]) -> None:
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(io.BytesIO(data), name="upload.csv")
+    error_message(excinfo, "upload.csv", *words)
+
+
+def test_override_naming_a_missing_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "extrato.csv", NUBANK_CONTA)
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(path, overrides=ColumnOverrides(description="Histórico"))
+    error_message(excinfo, str(path), "'Histórico'", "not found",
+                  "Data, Valor, Identificador, Descrição")
+
+
+def test_override_with_one_missing_column_among_present_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, "extrato.csv", GENERIC_UNKNOWN)
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(path, overrides=ColumnOverrides(
+            description="Histórico do lançamento", amount="Valor"))
+    error_message(excinfo, str(path), "'Valor'", "not found")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nao-existe.csv"
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(path)
+    error_message(excinfo, str(path), "no such file")
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(tmp_path)
+    error_message(excinfo, str(tmp_path), "directory")
+
+
+def test_error_after_many_rows_names_the_line(tmp_path: Path) -> None:
+    # An unterminated quote swallows the rest of the file; past the field size limit
+    # the reader reports malformed CSV while iterating, with the line.
+    body = "".join(f"03/09/2024,-1.00,id{i},Compra {i}\n" for i in range(50))
+    data = f"{NUBANK_CONTA_HEADER}\n{body}03/09/2024,-1.00,x,\"" + "y" * 1_100_000 + "\n"
+    path = write(tmp_path, "extrato.csv", data.encode())
+    with open_statement(path) as statement:
+        it = iter(statement)
+        assert [t.id for t in itertools.islice(it, 50)] == [f"id{i}" for i in range(50)]
+        with pytest.raises(StatementError) as excinfo:
+            next(it)
+    message = error_message(excinfo, f"{path}:52", "malformed csv")
+    assert excinfo.value.line == 52, message
+
+
+class _Tracker:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.opened: list[Any] = []
+        real_open = Path.open
+
+        def tracking_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+            stream = real_open(path, *args, **kwargs)
+            self.opened.append(stream)
+            return stream
+
+        monkeypatch.setattr(Path, "open", tracking_open)
+
+
+CLOSE_CASES = [
+    pytest.param(b"", id="empty"),
+    pytest.param(b"%PDF-1.4\n", id="pdf"),
+    pytest.param(f"{NUBANK_CONTA_HEADER}\n".encode(), id="header-only"),
+    pytest.param(b"foo,bar\n1,2\n", id="no-description-column"),
+    pytest.param(
+        f'{NUBANK_CONTA_HEADER}\n03/09/2024,-1.00,x,"{"y" * 1_100_000}\n'.encode(),
+        id="error-in-first-row"),
+]
+
+
+@pytest.mark.parametrize("data", CLOSE_CASES)
+def test_file_opened_by_the_reader_is_closed_when_it_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    path = write(tmp_path, "extrato.csv", data)
+    tracker = _Tracker(monkeypatch)
+    with pytest.raises(StatementError):
+        open_statement(path)
+    assert tracker.opened, "the reader did not open the file through Path.open"
+    assert all(stream.closed for stream in tracker.opened)
+
+
+def test_file_opened_by_the_reader_is_closed_by_the_context_manager(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "extrato.csv", NUBANK_CONTA)
+    tracker = _Tracker(monkeypatch)
+    with open_statement(path) as statement:
+        next(iter(statement))
+        assert not tracker.opened[0].closed
+    assert tracker.opened[0].closed
+
+
+def test_a_stream_passed_in_is_left_open(tmp_path: Path) -> None:
+    path = write(tmp_path, "extrato.csv", NUBANK_CONTA)
+    with path.open("rb") as f:
+        with open_statement(f) as statement:
+            assert statement.name == str(path)  # taken from the stream's .name
+            assert len(list(statement)) == 2
+        assert not f.closed
+
+
+def test_binary_junk_behind_a_utf8_bom_is_called_binary() -> None:
+    data = codecs.BOM_UTF8 + _junk(5, nul=False)
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(io.BytesIO(data), name="junk.csv")
+    error_message(excinfo, "junk.csv", "binary")
+
+
+# ------------------------------------------------------------- 3. row-level problems
+
+def test_unreadable_amount_keeps_the_row_and_warns(log: pytest.LogCaptureFixture) -> None:
+    data = f"""{NUBANK_CONTA_HEADER}
+03/09/2024,-10.00,a1,Padaria
+04/09/2024,dez reais,a2,Farmácia
+05/09/2024,-30.00,a3,Mercado
+""".encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [t.id for t in rows] == ["a1", "a2", "a3"]
+    assert [t.amount for t in rows] == [-10.0, None, -30.0]
+    assert rows[1].description == "Farmácia" and rows[1].date == D(2024, 9, 4)
+    assert rows[1].direction == ""
+    assert statement.stats.bad_amounts == 1 and statement.stats.bad_dates == 0
+    [message] = warnings_of(log)
+    assert message.startswith("conta.csv:3:")
+    assert "'dez reais'" in message and "amount" in message
+
+
+def test_unreadable_date_keeps_the_row_and_warns(log: pytest.LogCaptureFixture) -> None:
+    data = f"""{NUBANK_CONTA_HEADER}
+03/09/2024,-10.00,a1,Padaria
+
+31/02/2024,-20.00,a2,Farmácia
+""".encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [(t.id, t.amount, t.date) for t in rows] == [
+        ("a1", -10.0, D(2024, 9, 3)), ("a2", -20.0, None)]
+    assert statement.stats.bad_dates == 1 and statement.stats.bad_amounts == 0
+    [message] = warnings_of(log)
+    assert message.startswith("conta.csv:4:")
+    assert "'31/02/2024'" in message and "date" in message
+
+
+def test_more_than_three_bad_rows_give_a_summary_with_the_count(
+        log: pytest.LogCaptureFixture) -> None:
+    bad = "".join(f"0{d}/09/2024,??{d},b{d},Loja {d}\n" for d in range(1, 8))
+    data = f"{NUBANK_CONTA_HEADER}\n03/09/2024,-1.00,ok,Boa\n{bad}".encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert len(rows) == 8
+    assert statement.stats.bad_amounts == 7
+    messages = warnings_of(log)
+    one_by_one = [m for m in messages if "not understood" in m]
+    assert [m.split(":")[1] for m in one_by_one] == ["3", "4", "5"]
+    summary = [m for m in messages if "in all" in m]
+    assert summary == ["conta.csv: 7 rows in all had an unreadable amount (kept)"]
+
+
+def test_three_bad_rows_give_no_summary(log: pytest.LogCaptureFixture) -> None:
+    bad = "".join(f"0{d}/09/2024,x,b{d},Loja {d}\n" for d in range(1, 4))
+    read_bytes(f"{NUBANK_CONTA_HEADER}\n{bad}".encode(), name="conta.csv")
+    messages = warnings_of(log)
+    assert len(messages) == 3
+    assert not any("in all" in m for m in messages)
+
+
+def test_duplicated_rows_are_all_kept_and_repeated_ids_counted(
+        log: pytest.LogCaptureFixture) -> None:
+    row = "03/09/2024,-10.00,same-id,Padaria\n"
+    data = f"{NUBANK_CONTA_HEADER}\n{row}{row}04/09/2024,-5.00,other,Bar\n{row}".encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [t.id for t in rows] == ["same-id", "same-id", "other", "same-id"]
+    assert [t.row for t in rows] == [1, 2, 3, 4]
+    assert statement.stats.repeated_ids == 2
+    assert statement.stats.rows == 4
+    assert "conta.csv: 2 rows repeat an id seen earlier (kept)" in warnings_of(log)
+
+
+def test_rows_without_an_id_column_are_not_repeats() -> None:
+    row = b"2024-09-03,Netflix.com,39.90\n"
+    statement, rows = read_bytes(b"date,title,amount\n" + row * 3)
+    assert [t.id for t in rows] == ["1", "2", "3"]
+    assert statement.stats.repeated_ids == 0
+
+
+def test_empty_description_and_short_rows_are_kept_and_counted(
+        log: pytest.LogCaptureFixture) -> None:
+    data = f"{NUBANK_CONTA_HEADER}\n03/09/2024,-10.00,a1,\n04/09/2024,-5.00\n".encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [(t.description, t.amount, t.id) for t in rows] == [
+        ("", -10.0, "a1"), ("", -5.0, "2")]
+    assert statement.stats.empty_descriptions == 2
+    assert statement.stats.uneven_rows == 1
+    assert any(m.startswith("conta.csv:3:") and "2 fields" in m for m in warnings_of(log))
+
+
+# ---------------------------------------------------------------------- 4. robustness
+
+def test_mixed_line_endings_and_quoted_newlines_and_delimiters() -> None:
+    data = (f"{NUBANK_CONTA_HEADER}\r\n"
+            "03/09/2024,-1.00,a1,Um\n"                     # line 2, \n
+            "04/09/2024,-2.00,a2,\"Dois\nlinhas\"\r"        # lines 3-4, \r
+            "05/09/2024,-3.00,a3,\"Três, com vírgula\"\r\n"  # line 5, \r\n
+            "06/09/2024,-4.00,a4,\"Quatro\r\n\"\"aspas\"\"\"\n"  # lines 6-7
+            "07/09/2024,-5.00,a5,Cinco\r"                   # line 8
+            "08/09/2024,-6.00,a6,Seis").encode()            # line 9, no newline at end
+    statement, rows = read_bytes(data)
+    assert len(rows) == 6 and statement.stats.rows == 6
+    assert [t.description for t in rows] == [
+        "Um", "Dois\nlinhas", "Três, com vírgula", 'Quatro\r\n"aspas"', "Cinco", "Seis"]
+    assert [t.amount for t in rows] == [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0]
+    assert [t.line for t in rows] == [2, 3, 5, 6, 8, 9]
+    assert [t.row for t in rows] == [1, 2, 3, 4, 5, 6]
+    assert statement.stats.uneven_rows == 0
+
+
+def test_quoted_delimiters_in_a_semicolon_layout() -> None:
+    data = ("data;lançamento;valor\r\n"
+            '03/09/2024;"PIX; ENVIADO\r\nJOÃO";-1.234,56\r\n'
+            "04/09/2024;TARIFA;-9,90\r\n").encode("cp1252")
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount, t.line) for t in rows] == [
+        ("PIX; ENVIADO\r\nJOÃO", -1234.56, 2), ("TARIFA", -9.9, 4)]
+
+
+@pytest.mark.parametrize(("data", "description", "amount"), [
+    pytest.param(f"{NUBANK_CONTA_HEADER}\n"
+                 "03/09/2024,-8.50,a1,Compra no débito - Padaria Pão, Leite e Cia\n"
+                 "04/09/2024,-1.00,a2,Outra\n".encode(),
+                 "Compra no débito - Padaria Pão, Leite e Cia", -8.5, id="description-last"),
+    pytest.param(b"date,title,amount\n2024-09-03,Loja A, filial B, centro,10.00\n"
+                 b"2024-09-04,Outra,1.00\n",
+                 "Loja A, filial B, centro", -10.0, id="description-in-the-middle"),
+])
+def test_unquoted_comma_in_description_is_joined_back(
+        data: bytes, description: str, amount: float) -> None:
+    statement, rows = read_bytes(data)
+    assert len(rows) == 2
+    assert (rows[0].description, rows[0].amount) == (description, amount)
+    assert (rows[1].description, rows[1].amount) == ("Outra", -1.0)
+    assert statement.stats.uneven_rows == 0
+
+
+@pytest.mark.parametrize("header_too", [True, False], ids=["header-too", "rows-only"])
+def test_trailing_delimiter_on_every_row(header_too: bool) -> None:
+    header = "data;lançamento;valor" + (";" if header_too else "")
+    data = (f"{header}\n03/09/2024;SALÁRIO;5.000,00;\n04/09/2024;PADARIA;-12,50;\n"
+            ).encode("cp1252")
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "itau"
+    assert [fields(t) for t in rows] == [("SALÁRIO", 5000.0, D(2024, 9, 3), "1"),
+                                         ("PADARIA", -12.5, D(2024, 9, 4), "2")]
+    assert statement.stats.uneven_rows == 0
+
+
+def test_blank_lines_between_rows_are_not_rows() -> None:
+    data = (f"{NUBANK_CONTA_HEADER}\n\n03/09/2024,-1.00,a1,Um\n\n   \n,,,\n"
+            "04/09/2024,-2.00,a2,Dois\n\n\n").encode()
+    statement, rows = read_bytes(data)
+    assert [t.id for t in rows] == ["a1", "a2"]
+    assert [t.row for t in rows] == [1, 2]
+    assert [t.line for t in rows] == [3, 7]
+    assert statement.stats.rows == 2
+    assert statement.stats.empty_descriptions == 0
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom(codec: str) -> None:
+    bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+    data = bom + NUBANK_CONTA.decode().replace("\n", "\r\n").encode(codec)
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "nubank-conta"
+    assert statement.encoding.startswith("utf-16")
+    assert [fields(t) for t in rows] == LAYOUT_CASES[1].values[2]
+
+
+def test_stray_cp1252_byte_in_an_ascii_header_file_keeps_the_row() -> None:
+    data = b"Date,Description,Amount\n2024-09-03,Caf\xe9 Central,-4.50\n" \
+           b"2024-09-04,Padaria,-2.00\n"
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [("Café Central", -4.5),
+                                                         ("Padaria", -2.0)]
+
+
+def test_stray_cp1252_bytes_after_the_first_64k_are_read_as_cp1252() -> None:
+    filler = "".join(f"03/09/2024,-1.00,f{i},Padaria São João {i}\n" for i in range(2000))
+    data = (f"{NUBANK_CONTA_HEADER}\n{filler}".encode()
+            + b"04/09/2024,-4.50,cafe,Caf\xe9 Central\n"
+            + "05/09/2024,-2.00,fim,Açougue Boi\n".encode())
+    assert len(data) > 64 * 1024
+    statement, rows = read_bytes(data)
+    assert statement.encoding == "utf-8"
+    assert len(rows) == 2002
+    assert rows[0].description == "Padaria São João 0"
+    assert [(t.id, t.description) for t in rows[-2:]] == [("cafe", "Café Central"),
+                                                         ("fim", "Açougue Boi")]
+
+
+# Regression: one stray cp1252 byte in the first 64 KiB used to make the whole
+# file cp1252, turning every UTF-8 character into mojibake.
+def test_stray_cp1252_byte_in_a_utf8_nubank_file_keeps_the_row() -> None:
+    data = NUBANK_CONTA + b"06/09/2024,-4.50,cafe,Caf\xe9 Central\n"
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "nubank-conta"
+    assert [t.description for t in rows] == [
+        "Compra no débito - Mercado Econômico",
+        "Transferência recebida pelo Pix - ACME LTDA",
+        "Café Central"]
+
+
+def test_stray_cp1252_byte_does_not_garble_the_utf8_rows() -> None:
+    data = (b"Date,Description,Amount\n2024-09-03,Caf\xe9 Central,-4.50\n"
+            + "2024-09-04,Padaria São João,-2.00\n".encode())
+    _, rows = read_bytes(data)
+    assert [t.description for t in rows] == ["Café Central", "Padaria São João"]
+
+
+def test_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(ITAU)))
+    statement, rows = read_all("-")
+    assert statement.name == "<stdin>"
+    assert statement.layout.name == "itau"
+    assert [t.description for t in rows] == ["SALÁRIO ACME LTDA", "PADARIA PÃO QUENTE"]
+    assert all(t.source == "<stdin>" for t in rows)
+
+
+def test_standard_input_errors_name_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(b"")))
+    with pytest.raises(StatementError) as excinfo:
+        open_statement("-")
+    error_message(excinfo, "<stdin>", "empty")
+
+
+# ----------------------------------------------------------------------- 5. streaming
+
+BIG_ROWS = 100_000
+
+
+def _big_row(i: int) -> str:
+    day = i % 28 + 1
+    return f"{day:02d}/09/2024,-{i % 1000}.{i % 100:02d},id-{i:06d},Compra no débito - Loja {i}\n"
+
+
+@pytest.fixture(scope="module")
+def big_statement(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "nubank-100k.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(NUBANK_CONTA_HEADER + "\n")
+        f.writelines(_big_row(i) for i in range(BIG_ROWS))
+    return path
+
+
+@pytest.mark.slow
+def test_100k_row_statement_is_read_fully(big_statement: Path) -> None:
+    count = 0
+    last: Transaction | None = None
+    with open_statement(big_statement) as statement:
+        for last in statement:  # noqa: B007 - only the count and the last row matter
+            count += 1
+        stats = statement.stats
+    assert count == BIG_ROWS == stats.rows
+    assert stats.bad_amounts == stats.bad_dates == stats.repeated_ids == 0
+    assert last is not None
+    i = BIG_ROWS - 1
+    assert fields(last) == (f"Compra no débito - Loja {i}", -999.99,
+                            D(2024, 9, i % 28 + 1), f"id-{i:06d}")
+    assert (last.row, last.line) == (BIG_ROWS, BIG_ROWS + 1)
+
+
+def test_reading_is_lazy(big_statement: Path) -> None:
+    size = big_statement.stat().st_size
+    assert size > 5_000_000
+    with big_statement.open("rb") as f, open_statement(f) as statement:
+        rows = iter(statement)
+        first = list(itertools.islice(rows, 10))
+        assert [t.id for t in first] == [f"id-{i:06d}" for i in range(10)]
+        position = f.tell()
+        assert position < size // 20, (position, size)
+        # ...and the rest still follows from where it stopped.
+        assert next(rows).id == "id-000010"
+        assert f.tell() == position
+
+
+def _five_rows() -> bytes:
+    body = "".join(f"0{i}/09/2024,-1.00,a{i},Loja {i}\n" for i in range(1, 6))
+    return f"{NUBANK_CONTA_HEADER}\n{body}".encode()
+
+
+def test_iteration_stopped_at_the_first_row_resumes_where_it_stopped() -> None:
+    with open_statement(io.BytesIO(_five_rows()), name="conta.csv") as statement:
+        for t in statement:
+            if t.id == "a1":
+                break
+        assert [t.id for t in statement] == ["a2", "a3", "a4", "a5"]
+
+
+def test_iteration_stopped_after_the_first_row_resumes_where_it_stopped() -> None:
+    with open_statement(io.BytesIO(_five_rows()), name="conta.csv") as statement:
+        for t in statement:
+            if t.id == "a2":
+                break
+        assert [t.id for t in statement] == ["a3", "a4", "a5"]
