@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from txcat.text import fold
+from txcat.text import fold, strip_bank_details
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class MerchantMatcher:
 
     def find(self, description: str) -> list[Merchant]:
         """Entries whose alias appears as whole words in the description, each once."""
-        tokens = fold(description).split()
+        tokens = fold(strip_bank_details(description)).split()
         found: list[Merchant] = []
         i = 0
         while i < len(tokens):

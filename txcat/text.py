@@ -18,11 +18,31 @@ _SPACES = re.compile(r"\s+")
 _NOISE_PATTERNS = [
     re.compile(r"\b\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}\b"),  # CNPJ
     re.compile(r"\b\d{3}\.?\d{3}\.?\d{3}-?\d{2}\b"),  # CPF
-    re.compile(r"\*{3}\.?\d{3}\.?\d{3}-?\*{2}"),  # masked CPF as banks print it
+    re.compile(r"[*•]{3}\.?\d{3}\.?\d{3}-?[*•]{2}"),  # masked CPF as banks print it
     re.compile(r"ag[eê]ncia:?\s*\d+(-\d)?", re.IGNORECASE),
     re.compile(r"conta:?\s*[\d.]+-?[\dxX]?", re.IGNORECASE),
     re.compile(r"\(\d{1,4}\)"),  # bank code in parentheses
 ]
+
+
+_BANK_DETAILS = re.compile(r"\(\d{1,4}\)\s*Ag[eê]ncia", re.IGNORECASE)
+_SEGMENT = " - "
+
+
+def strip_bank_details(text: str) -> str:
+    """Drop the counterpart's bank segment: '... - BANCO X (0341) Agência: 1 Conta: 2'.
+
+    Banks print where the counterpart keeps its account; it names a bank, not
+    the merchant, and a bank called 'Mercado Pago' must not read as a market.
+    """
+    match = _BANK_DETAILS.search(text)
+    if match is None:
+        return text
+    cut = text.rfind(_SEGMENT, 0, match.start())
+    # Bank names can hold ' - ' themselves ('NU PAGAMENTOS - IP').
+    while cut > 0 and len(text[cut + len(_SEGMENT) : match.start()].strip()) <= 4:
+        cut = text.rfind(_SEGMENT, 0, cut)
+    return text[:cut].rstrip() if cut >= 0 else text[: match.start()].rstrip()
 
 
 def strip_accents(text: str) -> str:
@@ -47,6 +67,7 @@ def clean_description(text: str) -> str:
     Digits are dropped because store numbers, dates and card endings vary per row
     and would make two rows of one merchant look different.
     """
+    text = strip_bank_details(text)
     for pattern in _NOISE_PATTERNS:
         text = pattern.sub(" ", text)
     folded = fold(text)

@@ -1,0 +1,172 @@
+"""The plugin path: built-ins register through the hooks a third party uses."""
+
+from __future__ import annotations
+
+import io
+import logging
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from txcat import plugins
+from txcat.cli import main
+from txcat.hookspecs import hookimpl
+from txcat.layouts import Layout
+from txcat.reading import open_statement
+from txcat.strategies.base import Strategy
+from txcat.strategies.tfidf import TfidfStrategy
+
+
+class KeywordStrategy(Strategy):
+    """A test strategy: the label whose keyword list has most hits (real, if simple)."""
+
+    name = "keyword-test"
+    description = "keyword counts (test plugin)"
+
+    def fit(self, transactions: Any, labels: Any) -> KeywordStrategy:
+        self.labels_ = sorted(set(labels))
+        self.words_: dict[str, set[str]] = {label: set() for label in self.labels_}
+        for tx, label in zip(transactions, labels, strict=True):
+            self.words_[label].update(tx.description.lower().split())
+        return self
+
+    def predict_proba(self, transactions: Any) -> np.ndarray:
+        self.check_fitted()
+        out = np.full((len(transactions), len(self.labels_)), 1e-3)
+        for i, tx in enumerate(transactions):
+            for j, label in enumerate(self.labels_):
+                out[i, j] += len(set(tx.description.lower().split()) & self.words_[label])
+        return out / out.sum(axis=1, keepdims=True)
+
+    def save(self, directory: Path) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def load(cls, directory: Path, params: Any, labels: Any) -> Strategy:
+        raise NotImplementedError
+
+
+class NeedsMissingModule(KeywordStrategy):
+    name = "needs-missing"
+    requires = ("txcat_no_such_module_xyz",)
+    extra = "imaginary"
+
+
+@pytest.fixture
+def register() -> Iterator[Any]:
+    """Register a plugin module object through the real manager; unregister after."""
+    pm = plugins.get_plugin_manager()
+    registered: list[object] = []
+
+    def _register(**hooks: Any) -> object:
+        module = types.ModuleType(f"test-plugin-{len(registered)}")
+        for hook_name, function in hooks.items():
+            setattr(module, hook_name, hookimpl(function))
+        pm.register(module, name=module.__name__)
+        registered.append(module)
+        return module
+
+    try:
+        yield _register
+    finally:
+        for module in registered:
+            pm.unregister(module)
+
+
+def test_builtins_are_registered_as_plugins() -> None:
+    pm = plugins.get_plugin_manager()
+    names = {pm.get_name(p) for p in pm.get_plugins()}
+    assert set(plugins.DEFAULT_PLUGINS) <= names
+    assert plugins.get_strategies()["tfidf"] is TfidfStrategy
+    assert "nubank-conta" in {layout.name for layout in plugins.get_layouts()}
+
+
+def test_a_plugin_strategy_is_listed_and_usable_from_the_cli(register: Any) -> None:
+    register(register_strategies=lambda register: (register(KeywordStrategy),
+                                                   register(NeedsMissingModule)))
+    assert plugins.get_strategies()["keyword-test"] is KeywordStrategy
+    result = CliRunner().invoke(main, ["strategies"])
+    assert result.exit_code == 0
+    assert "keyword-test" in result.output
+    assert "needs-missing" in result.output
+    assert "usable here: no (needs txcat_no_such_module_xyz (pip install 'txcat[imaginary]'))" \
+        in result.output
+    result = CliRunner().invoke(main, ["classify", "samples/extrato.csv",
+                                       "--strategy", "needs-missing"])
+    assert result.exit_code == 1
+    assert "cannot run here" in result.output
+
+
+def test_a_plugin_layout_is_detected_without_flags(register: Any) -> None:
+    layout = Layout(name="banco-teste", title="Banco Teste", columns=("Quando", "Onde", "Quanto"),
+                    description=("Onde",), date="Quando", amount="Quanto", decimal=",")
+    register(register_layouts=lambda register: register(layout))
+    data = b"Quando;Onde;Quanto\n01/02/2025;Padaria Sol;-3,50\n"
+    with open_statement(io.BytesIO(data), name="teste.csv") as st:
+        rows = list(st)
+    assert st.layout.name == "banco-teste"
+    assert (rows[0].description, rows[0].amount) == ("Padaria Sol", -3.5)
+
+
+def test_a_failing_plugin_is_named_in_a_warning_and_the_rest_works(
+        register: Any, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(register: Any) -> None:
+        raise RuntimeError("boom")
+
+    register(register_strategies=broken)
+    with caplog.at_level(logging.WARNING, logger="txcat"):
+        strategies = plugins.get_strategies()
+    assert "tfidf" in strategies
+    assert "test-plugin-0" in caplog.text and "boom" in caplog.text
+
+
+def test_a_duplicate_strategy_name_keeps_the_first_and_warns(
+        register: Any, caplog: pytest.LogCaptureFixture) -> None:
+    class Impostor(KeywordStrategy):
+        name = "tfidf"
+
+    register(register_strategies=lambda register: register(Impostor))
+    with caplog.at_level(logging.WARNING, logger="txcat"):
+        assert plugins.get_strategies()["tfidf"] is TfidfStrategy
+    assert "registered twice" in caplog.text
+
+
+class _FakeEntryPoint:
+    def __init__(self, name: str, loader: Any) -> None:
+        self.name = name
+        self._loader = loader
+
+    def load(self) -> Any:
+        return self._loader()
+
+
+def test_entry_points_load_with_subset_and_broken_plugins(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    good = types.ModuleType("good")
+    good.register_strategies = hookimpl(  # type: ignore[attr-defined]
+        lambda register: register(KeywordStrategy))
+
+    def bad() -> Any:
+        raise ImportError("no module named txcat_bad")
+
+    eps = [_FakeEntryPoint("good", lambda: good), _FakeEntryPoint("bad", bad),
+           _FakeEntryPoint("skipped", lambda: good)]
+    monkeypatch.setattr(plugins, "entry_points", lambda group: eps)
+    monkeypatch.delattr("sys._called_from_test")
+    monkeypatch.setenv("TXCAT_LOAD_PLUGINS", "good,bad")
+    plugins.get_plugin_manager.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="txcat"):
+            pm = plugins.get_plugin_manager()
+            strategies = plugins.get_strategies()
+        names = {pm.get_name(p) for p in pm.get_plugins()}
+        assert "good" in names and "skipped" not in names
+        assert strategies["keyword-test"] is KeywordStrategy
+        assert "'bad' could not be loaded" in caplog.text
+    finally:
+        plugins.get_plugin_manager.cache_clear()

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from txcat.counterpart import counterpart
+from txcat.merchants import default_matcher
+from txcat.text import clean_description, column_key, strip_bank_details
+
+PIX_VIA_MERCADO_PAGO = ("Transferência enviada pelo Pix - AUTO POSTO SERRA AZUL - "
+                        "12.345.678/0001-90 - MERCADO PAGO INSTITUIÇÃO DE PAGAMENTO LTDA. "
+                        "(0323) Agência: 1 Conta: 1234567-8")
+PIX_VIA_NUBANK = ("Transferência recebida pelo Pix - LOJA DE DOCES - •••.123.456-•• - "
+                  "NU PAGAMENTOS - IP (0260) Agência: 1 Conta: 1234567-8")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (PIX_VIA_MERCADO_PAGO,
+     "Transferência enviada pelo Pix - AUTO POSTO SERRA AZUL - 12.345.678/0001-90"),
+    (PIX_VIA_NUBANK, "Transferência recebida pelo Pix - LOJA DE DOCES - •••.123.456-••"),
+    ("Transferência enviada pelo Pix - MERCADINHO ESTRELA - 11.111.222/0001-33 - "
+     "BANCO ABC (1234) Agência: 567 Conta: 101112-3",
+     "Transferência enviada pelo Pix - MERCADINHO ESTRELA - 11.111.222/0001-33"),
+    ("Compra no débito - Mercado Econômico", "Compra no débito - Mercado Econômico"),
+])
+def test_bank_details_of_the_counterpart_are_not_part_of_its_name(text: str,
+                                                                  expected: str) -> None:
+    assert strip_bank_details(text) == expected
+
+
+def test_the_counterparts_bank_does_not_decide_the_merchant() -> None:
+    kinds = [m.kind for m in default_matcher().find(PIX_VIA_MERCADO_PAGO)]
+    assert "supermercado" not in kinds
+    assert "posto_combustivel" in kinds
+    assert counterpart(PIX_VIA_MERCADO_PAGO) == "auto posto serra azul"
+    assert counterpart(PIX_VIA_NUBANK) == "loja doces"
+
+
+def test_clean_description_drops_identifiers_and_accents() -> None:
+    assert clean_description(PIX_VIA_NUBANK) == "transferencia recebida pelo pix loja de doces"
+    assert column_key("Nº documento") == "nodocumento"
+    assert column_key("Saída(R$)") == "saidar"

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import TRAIN, txs
+from txcat.errors import ModelError, StrategyError
+from txcat.merchants import Merchant, MerchantMatcher
+from txcat.modeldir import MANIFEST, load_model, read_manifest, save_model
+from txcat.strategies.tfidf import TfidfStrategy
+
+
+def fitted(**params: object) -> TfidfStrategy:
+    descriptions, labels = zip(*TRAIN, strict=True)
+    return TfidfStrategy(**params).fit(txs(*descriptions), list(labels))  # type: ignore[arg-type]
+
+
+def test_learns_kind_words_and_generalises_to_new_names() -> None:
+    model = fitted(directory=False)
+    new = txs("Compra no débito - Supermercado Novo Dia", "Compra no crédito - Pizzaria Napoli",
+              "Compra no débito - Auto Posto Boa Viagem")
+    assert model.predict(new) == ["NECESSIDADE", "LAZER", "TRABALHO"]
+
+
+def test_predict_proba_columns_follow_labels_and_rows_sum_to_one() -> None:
+    model = fitted(directory=False)
+    proba = model.predict_proba(txs("Pizzaria Napoli", "Posto Shell", "Mercado X"))
+    assert model.labels_ == ["LAZER", "NECESSIDADE", "TRABALHO"]
+    assert proba.shape == (3, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert model.predict_proba([]).shape == (0, 3)
+
+
+def test_save_load_round_trip_gives_identical_probabilities(tmp_path: Path) -> None:
+    model = fitted()
+    save_model(model, tmp_path / "m", training={"rows": len(TRAIN)})
+    loaded = load_model(tmp_path / "m")
+    probe = txs("Compra no débito - Supermercado Novo Dia", "Uber Trip", "Netflix.com")
+    np.testing.assert_allclose(loaded.predict_proba(probe), model.predict_proba(probe),
+                               rtol=1e-6)
+    manifest = json.loads((tmp_path / "m" / MANIFEST).read_text())
+    assert manifest["strategy"] == "tfidf"
+    assert manifest["labels"] == ["LAZER", "NECESSIDADE", "TRABALHO"]
+    assert manifest["params"]["C"] == model.C
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [
+        "tfidf.json", "tfidf.npz", "txcat.json"]
+
+
+def test_saved_arrays_hold_no_pickled_objects(tmp_path: Path) -> None:
+    save_model(fitted(), tmp_path / "m")
+    with np.load(tmp_path / "m" / "tfidf.npz", allow_pickle=False) as arrays:
+        assert all(arrays[k].dtype != object for k in arrays.files)
+
+
+def test_one_label_only_always_predicts_it() -> None:
+    model = TfidfStrategy().fit(txs("Posto A", "Posto B"), ["TRABALHO", "TRABALHO"])
+    assert model.predict(txs("Restaurante Z")) == ["TRABALHO"]
+
+
+def test_two_labels_give_two_probability_columns() -> None:
+    model = TfidfStrategy(directory=False).fit(
+        txs("Posto A", "Posto B", "Restaurante C", "Restaurante D"),
+        ["TRABALHO", "TRABALHO", "LAZER", "LAZER"])
+    proba = model.predict_proba(txs("Posto E", "Restaurante F"))
+    assert proba.shape == (2, 2)
+    assert model.predict(txs("Posto E", "Restaurante F")) == ["TRABALHO", "LAZER"]
+
+
+def test_no_training_rows_is_a_clear_error() -> None:
+    with pytest.raises(StrategyError, match="no training rows"):
+        TfidfStrategy().fit([], [])
+
+
+def test_unfitted_strategy_says_so() -> None:
+    with pytest.raises(StrategyError, match="not fitted"):
+        TfidfStrategy().predict(txs("x"))
+
+
+def test_damaged_or_foreign_model_directories_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no such model directory"):
+        load_model(tmp_path / "missing")
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(ModelError, match="not a txcat model directory"):
+        load_model(tmp_path / "plain")
+    save_model(fitted(), tmp_path / "m")
+    (tmp_path / "m" / "tfidf.npz").unlink()
+    with pytest.raises(ModelError, match="missing or damaged"):
+        load_model(tmp_path / "m")
+    (tmp_path / "m" / MANIFEST).write_text("{not json")
+    with pytest.raises(ModelError, match="not valid JSON"):
+        read_manifest(tmp_path / "m")
+
+
+def test_save_refuses_to_overwrite_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thesis.txt").write_text("precious")
+    with pytest.raises(ModelError, match="not a txcat model directory"):
+        save_model(fitted(), tmp_path / "docs")
+    assert (tmp_path / "docs" / "thesis.txt").read_text() == "precious"
+
+
+def test_directory_tokens_name_label_and_kind_of_matched_merchants() -> None:
+    matcher = MerchantMatcher([
+        (Merchant("Drogasil", "farmacia", "NECESSIDADE", "chain"), ["DROGASIL", "RAIA DROGASIL"]),
+        (Merchant("padaria", "padaria", "NECESSIDADE", "generic"), ["padaria", "panificadora"]),
+        (Merchant("Uber", "transporte_app", "TRABALHO", "chain"), ["UBER *TRIP", "UBER"]),
+    ])
+    assert [m.name for m in matcher.find("Compra RAIA DROGASIL 123 SAO PAULO")] == ["Drogasil"]
+    assert [m.name for m in matcher.find("PANIFICADORA ESTRELA")] == ["padaria"]
+    assert [m.name for m in matcher.find("Uber *Trip help.uber.com")] == ["Uber"]
+    assert matcher.find("Superuber Lanches") == []  # whole words only
+    assert matcher.feature_tokens("Uber *Trip") == ["dirchain_trabalho",
+                                                    "dirkind_transporte_app"]
