@@ -130,10 +130,11 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             raise click.UsageError("give --model or --strategy, not both")
         overrides = _overrides(columns)
         fmt = fmt or ("jsonl" if output and output.endswith(".jsonl") else "csv")
-        model = _load_model(model_dir, strategy)
         with contextlib.ExitStack() as stack:
+            # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(f, overrides=overrides))
                           for f in files]
+            model = _load_model(model_dir, strategy)
             columns_union: list[str] = []
             for st in statements:
                 columns_union += [c for c in st.columns if c not in columns_union]
@@ -192,9 +193,11 @@ class _Progress:
               help="Column holding the labels (default: label, categoria or informação).")
 @click.option("--labels", "label_set", metavar="A,B,C",
               help="The label set, comma-separated (default: LAZER,NECESSIDADE,TRABALHO).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A strategy parameter, e.g. -p C=5 -p directory=false (repeatable).")
 @_column_options
 def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: str | None,
-          label_set: str | None, **columns: Any) -> None:
+          label_set: str | None, params: tuple[str, ...], **columns: Any) -> None:
     """Train a strategy on labeled statement file(s) and save it to DIR.
 
     A labeled file is any statement txcat reads plus a label column. Use the
@@ -205,22 +208,39 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
 
         from txcat.labels import DEFAULT_LABELS
         from txcat.modeldir import save_model
-        from txcat.plugins import get_strategy
+        from txcat.plugins import create_strategy
         from txcat.training import read_labeled
 
         labels = [s.strip() for s in label_set.split(",") if s.strip()] if label_set \
             else list(DEFAULT_LABELS)
-        cls = get_strategy(strategy)
+        model = create_strategy(strategy, _parse_params(params))
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=_overrides(columns))
         log = logging.getLogger("txcat")
         log.info("training %s on %d rows from %d file(s)", strategy, len(data.labels),
                  len(files))
         start = time.perf_counter()
-        model = cls().fit(data.transactions, data.labels)
+        model.fit(data.transactions, data.labels)
         seconds = time.perf_counter() - start
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """'C=5' -> {'C': 5}; values are read as JSON when they parse ('true', '0.5'), else text."""
+    import json
+
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-p/--param")
+        try:
+            params[key.strip()] = json.loads(value.lower() if value.lower() in
+                                             ("true", "false") else value)
+        except json.JSONDecodeError:
+            params[key.strip()] = value
+    return params
 
 
 @main.command()

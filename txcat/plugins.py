@@ -118,3 +118,21 @@ def get_strategy(name: str) -> type[Strategy]:
     if not usable:
         raise StrategyError(f"strategy {name!r} cannot run here: {reason}")
     return cls
+
+
+def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
+    """An unfitted strategy ``name`` made with ``params``, or a clear error."""
+    import inspect
+
+    from txcat.errors import StrategyError
+
+    cls = get_strategy(name)
+    accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    unknown = sorted(set(params or {}) - set(accepted))
+    if unknown and "params" not in accepted:
+        raise StrategyError(f"strategy {name!r} has no parameter {', '.join(unknown)}; "
+                            f"its parameters: {', '.join(accepted) or 'none'}")
+    try:
+        return cls(**(params or {}))
+    except (TypeError, ValueError) as exc:
+        raise StrategyError(f"strategy {name!r}: bad parameters ({exc})") from None

@@ -1,0 +1,252 @@
+"""The command line as a user runs it: exact output shapes, clear errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLES
+from txcat.cli import main
+
+EXTRATO = str(SAMPLES / "extrato.csv")
+
+ORIGIN_EXAMPLE = """data,código,valor,tipo
+03/09/2024,d5g489fc,-30.50,Compra no débito - Mercado Econômico
+02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES
+24/10/2024,j1m045li,-500.56,Transferência enviada pelo Pix - MERCADINHO
+30/10/2024,f7i601he,-87.54,Compra no crédito - Posto XYZ
+03/09/2024,e6h590gd,-6.89,Compra no débito - Estacionamento Central
+"""
+
+
+def run(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_worked_example_from_the_labeling_guide(tmp_path: Path) -> None:
+    path = tmp_path / "extrato.csv"
+    path.write_text(ORIGIN_EXAMPLE, encoding="utf-8")
+    code, out, _ = run("classify", str(path))
+    assert code == 0
+    assert out == ("código,informação\n"
+                   "d5g489fc,NECESSIDADE\n"
+                   "c4f378db,LAZER\n"
+                   "j1m045li,NECESSIDADE\n"
+                   "f7i601he,TRABALHO\n"
+                   "e6h590gd,TRABALHO\n")
+
+
+def test_classify_samples_extrato_gives_one_row_per_input_row_in_order() -> None:
+    code, out, _ = run("classify", EXTRATO)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "código,informação"
+    ids = [line.split(",")[0] for line in lines[1:]]
+    expected_ids = [row.split(",")[2] for row in
+                    (SAMPLES / "extrato.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert ids == expected_ids
+    labels = dict(line.split(",") for line in lines[1:])
+    # Labels LABELS.md gives these counterparts (rules 1-4).
+    assert labels["b900976c"] == "NECESSIDADE"  # MERCADINHO ESTRELA
+    assert labels["fae5940d"] == "TRABALHO"  # Estacionamento Central
+    assert labels["9947be3d"] == "LAZER"  # LOJA DE DOCES (Pix received)
+    assert labels["31fc9376"] == "LAZER"  # Restaurante Bella Vista
+    assert labels["6f6ec6ae"] == "NECESSIDADE"  # Mercado Econômico
+    assert labels["bd8d8e3c"] == "LAZER"  # Café Expresso
+
+
+def test_full_format_keeps_every_input_column_and_adds_label_and_confidence() -> None:
+    code, out, _ = run("classify", EXTRATO, "--format", "full")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "data,valor,codigo,descricao,label,confidence"
+    first = lines[1].split(",")
+    assert first[:3] == ["03/09/2024", "-22.13", "b900976c"]
+    assert 0.0 < float(first[-1]) <= 1.0
+    assert len(lines) == 11
+
+
+def test_jsonl_format_is_one_object_per_row() -> None:
+    code, out, _ = run("classify", EXTRATO, "--format", "jsonl")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 10
+    first = records[0]
+    assert first["id"] == "b900976c" and first["row"] == 1
+    assert first["amount"] == -22.13 and first["date"] == "2024-09-03"
+    assert first["label"] in {"LAZER", "NECESSIDADE", "TRABALHO"}
+    assert first["raw"]["codigo"] == "b900976c"
+
+
+def test_stdin_is_read_with_a_dash() -> None:
+    code, out, _ = run("classify", "-", input=(SAMPLES / "extrato.csv").read_bytes())
+    assert code == 0
+    assert len(out.splitlines()) == 11
+
+
+def test_multiple_files_in_full_format_share_one_header(tmp_path: Path) -> None:
+    other = tmp_path / "nubank.csv"
+    other.write_text("Data,Valor,Identificador,Descrição\n"
+                     "01/09/2024,-12.00,abc-1,Compra no débito - Padaria Pão Nosso\n",
+                     encoding="utf-8")
+    code, out, _ = run("classify", EXTRATO, str(other), "--format", "full")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("data,valor,codigo,descricao,Data,Valor,Identificador,Descrição,"
+                        "label,confidence")
+    assert len(lines) == 12
+    assert lines[-1].startswith(",,,,01/09/2024,-12.00,abc-1,")
+
+
+def test_threshold_marks_doubtful_rows_for_review_and_reports_the_count() -> None:
+    code, out, err = run("classify", EXTRATO, "--threshold", "1.0")
+    assert code == 0
+    assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["REVISAR"] * 10
+    assert "10 of 10 rows below confidence 1.00 were labeled REVISAR" in err
+    code, out, err = run("classify", EXTRATO, "--threshold", "0")
+    assert "REVISAR" not in out
+    assert "0 of 10 rows" in err
+
+
+def test_output_file_is_written_and_jsonl_is_inferred_from_its_name(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "labels.jsonl"
+    code, out, _ = run("classify", EXTRATO, "-o", str(target))
+    assert code == 0 and out == ""
+    assert len([json.loads(x) for x in target.read_text().splitlines()]) == 10
+
+
+def test_a_failure_leaves_no_partial_output_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "labels.csv"
+    target.write_text("previous results\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Data,Valor,Identificador,Descrição\n01/09/2024,-1.00,a,ok\n"
+                   '01/09/2024,-1.00,b,"unterminated\n' + "x" * 2_000_000 + "\n")
+    code, _, err = run("classify", EXTRATO, str(bad), "-o", str(target))
+    assert code == 1
+    assert err.startswith("txcat: error: ") and "bad.csv" in err
+    assert "Traceback" not in err
+    assert target.read_text() == "previous results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "labels.csv"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["classify", "nope.csv"], "nope.csv: no such file"),
+    (["classify", EXTRATO, "--model", "no-model-here"], "no such model directory"),
+    (["classify", EXTRATO, "--strategy", "nonsense"], "unknown strategy 'nonsense'"),
+    (["classify", EXTRATO, "--description-column", "Histórico"], "'Histórico' not found"),
+    (["train", EXTRATO, "-o", "m"], "not found (looked for label"),
+])
+def test_user_errors_are_one_line_without_traceback(args: list[str], message: str,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(*args)
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_train_then_classify_with_the_model(tmp_path: Path) -> None:
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text(
+        "data,valor,codigo,descricao,categoria\n"
+        "01/09/2024,-10.00,a1,Compra no débito - Padaria Pão Quente,NECESSIDADE\n"
+        "01/09/2024,-10.00,a2,Compra no débito - Supermercado Dia a Dia,necessidade\n"
+        "01/09/2024,-10.00,a3,Compra no débito - Pizzaria Bella,LAZER\n"
+        "01/09/2024,-10.00,a4,Compra no débito - Bar do Zeca,LAZER\n"
+        "01/09/2024,-10.00,a5,Compra no débito - Auto Posto Rota,TRABALHO\n"
+        "01/09/2024,-10.00,a6,Compra no débito - Estacionamento Praça,TRABALHO\n"
+        "01/09/2024,-10.00,a7,Compra no débito - Posto sem rótulo,\n",
+        encoding="utf-8")
+    model = tmp_path / "modelo"
+    code, _, err = run("train", str(labeled), "-o", str(model))
+    assert code == 0, err
+    assert "1 rows had no label" in err
+    manifest = json.loads((model / "txcat.json").read_text())
+    assert manifest["training"]["rows"] == 6
+    assert manifest["training"]["label_counts"] == {"LAZER": 2, "NECESSIDADE": 2, "TRABALHO": 2}
+    code, out, _ = run("classify", str(labeled), "--model", str(model))
+    assert code == 0
+    assert out.splitlines()[1:4] == ["a1,NECESSIDADE", "a2,NECESSIDADE", "a3,LAZER"]
+
+
+def test_labels_outside_the_set_name_the_row(tmp_path: Path) -> None:
+    labeled = tmp_path / "l.csv"
+    labeled.write_text("data,valor,codigo,descricao,label\n"
+                       "01/09/2024,-1.00,a,Padaria,NECESSIDADE\n"
+                       "01/09/2024,-1.00,b,Cinema,DIVERSAO\n", encoding="utf-8")
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
+    assert code == 1
+    assert "l.csv:3: label 'DIVERSAO' is not in the label set" in err
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"),
+                       "--labels", "NECESSIDADE,DIVERSAO")
+    assert code == 0, err
+
+
+def test_strategies_lists_tfidf_as_usable() -> None:
+    code, out, _ = run("strategies", "--json")
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert rows["tfidf"]["usable"] is True
+    assert rows["tfidf"]["needs"] == ["sklearn"]
+
+
+def test_layouts_lists_every_builtin_bank() -> None:
+    code, out, _ = run("layouts")
+    assert code == 0
+    for name in ("origin-codigo", "origin-descricao", "nubank-conta", "nubank-cartao", "inter",
+                 "itau", "c6", "bb"):
+        assert name in out
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = ("import sys, txcat.cli; "
+            "print(sorted(m for m in ('sklearn', 'numpy', 'scipy', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_help_explains_the_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("classify", "train", "strategies", "layouts"):
+        assert command in out
+    code, out, _ = run("classify", "--help")
+    assert "--threshold" in out and "REVISAR" in out and "código,informação" in out
+
+
+@pytest.mark.slow
+def test_a_100000_row_statement_streams_through_to_a_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as f:
+        f.write("Data,Valor,Identificador,Descrição\n")
+        for i in range(100_000):
+            kind = ("Padaria Pão Quente", "Auto Posto Via Norte", "Pizzaria Bella")[i % 3]
+            f.write(f"01/09/2024,-{i % 97 + 1}.50,id-{i},Compra no débito - {kind}\n")
+    out = tmp_path / "out.csv"
+    code, _, err = run("classify", str(big), "-o", str(out))
+    assert code == 0, err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 100_001
+    assert lines[1] == "id-0,NECESSIDADE"
+    assert lines[-1] == "id-99999,NECESSIDADE"  # 99999 % 3 == 0: the padaria
+    assert lines[-2] == "id-99998,LAZER"
+
+
+def test_train_accepts_strategy_parameters_and_rejects_unknown_ones(tmp_path: Path) -> None:
+    labeled = str(SAMPLES / "labeled" / "c6.csv")
+    code, _, err = run("train", labeled, "-o", str(tmp_path / "m"), "-p", "directory=false",
+                       "-p", "C=2.5")
+    assert code == 0, err
+    params = json.loads((tmp_path / "m" / "txcat.json").read_text())["params"]
+    assert params["directory"] is False and params["C"] == 2.5
+    code, _, err = run("train", labeled, "-o", str(tmp_path / "m2"), "-p", "depth=3")
+    assert code == 1
+    assert "strategy 'tfidf' has no parameter depth; its parameters: C, directory" in err
