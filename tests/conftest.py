@@ -13,9 +13,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples"
-
 
 def pytest_configure(config: pytest.Config) -> None:
     sys._called_from_test = True  # type: ignore[attr-defined]

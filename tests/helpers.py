@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from txcat.transactions import Transaction
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
 
 
 def txs(*descriptions: str, amount: float = -10.0) -> list[Transaction]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import REPO
 
-from tests.conftest import REPO
 from txcat.cli import main
 from txcat.training import read_labeled
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLES
 
-from tests.conftest import SAMPLES
 from txcat.cli import main
 
 EXTRATO = str(SAMPLES / "extrato.csv")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import TRAIN, txs
 
-from tests.helpers import TRAIN, txs
 from txcat.errors import ModelError, StrategyError
 from txcat.merchants import Merchant, MerchantMatcher
 from txcat.modeldir import MANIFEST, load_model, read_manifest, save_model
