@@ -250,3 +250,27 @@ def test_train_accepts_strategy_parameters_and_rejects_unknown_ones(tmp_path: Pa
     code, _, err = run("train", labeled, "-o", str(tmp_path / "m2"), "-p", "depth=3")
     assert code == 1
     assert "strategy 'tfidf' has no parameter depth; its parameters: C, directory" in err
+
+
+@pytest.mark.parametrize("target, message", [
+    ("a-folder", "a-folder: is a directory; give a file name"),
+    ("/proc/no-such-place/out.csv", "cannot write /proc/no-such-place/out.csv"),
+])
+def test_unwritable_outputs_are_one_line_errors(target: str, message: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-folder").mkdir()
+    code, _, err = run("classify", EXTRATO, "-o", target)
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_train_checks_its_output_directory_before_training(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "keep.txt").write_text("mine")
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "-o",
+                       str(tmp_path / "notes"))
+    assert code == 1
+    assert "exists and is not a txcat model directory" in err
+    assert "training" not in err

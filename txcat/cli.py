@@ -48,6 +48,10 @@ def _user_errors() -> Iterator[None]:
     except BrokenPipeError:  # `txcat classify ... | head`
         sys.stderr.close()
         sys.exit(0)
+    except OSError as exc:  # a disk, permission or device problem the library did not name
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"txcat: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("txcat: interrupted", err=True)
         sys.exit(130)
@@ -123,11 +127,13 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
     """
     with _user_errors():
         from txcat.classify import classify_stream
-        from txcat.output import PredictionWriter, open_output
+        from txcat.output import PredictionWriter, open_output, prepare_output
         from txcat.reading import open_statement
 
         if model_dir is not None and strategy is not None:
             raise click.UsageError("give --model or --strategy, not both")
+        if output is not None and output != "-":
+            prepare_output(output)
         overrides = _overrides(columns)
         fmt = fmt or ("jsonl" if output and output.endswith(".jsonl") else "csv")
         with contextlib.ExitStack() as stack:
@@ -207,13 +213,14 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         import time
 
         from txcat.labels import DEFAULT_LABELS
-        from txcat.modeldir import save_model
+        from txcat.modeldir import check_model_target, save_model
         from txcat.plugins import create_strategy
         from txcat.training import read_labeled
 
         labels = [s.strip() for s in label_set.split(",") if s.strip()] if label_set \
             else list(DEFAULT_LABELS)
         model = create_strategy(strategy, _parse_params(params))
+        check_model_target(model_dir)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=_overrides(columns))
         log = logging.getLogger("txcat")

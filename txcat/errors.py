@@ -32,3 +32,7 @@ class StrategyError(TxcatError):
 
 class ModelError(TxcatError):
     """A model directory is missing, incomplete or made by an incompatible version."""
+
+
+class OutputError(TxcatError):
+    """An output file or model directory cannot be written where the user asked."""

@@ -16,22 +16,33 @@ from pathlib import Path
 from typing import Any
 
 from txcat import __version__
-from txcat.errors import ModelError, StrategyError
+from txcat.errors import ModelError, OutputError, StrategyError
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
 FORMAT_VERSION = 1
 
 
+def check_model_target(directory: str | Path) -> Path:
+    """Refuse, before any training, to save over something that is not a txcat model."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise ModelError(f"{target}: is a file; a model is saved as a directory")
+    if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):
+        raise ModelError(f"{target}: exists and is not a txcat model directory; "
+                         "choose a new or empty directory")
+    return target
+
+
 def save_model(strategy: Strategy, directory: str | Path, *,
                training: Mapping[str, Any] | None = None,
                metrics: Mapping[str, Any] | None = None) -> Path:
     """Save a fitted strategy into ``directory`` (replaced if it is a txcat model)."""
-    target = Path(directory)
-    if target.exists() and not (target / MANIFEST).exists() and any(target.iterdir()):
-        raise ModelError(f"{target}: exists and is not a txcat model directory; "
-                         "choose a new or empty directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = check_model_target(directory)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         strategy.save(staging)

@@ -17,8 +17,23 @@ from pathlib import Path
 from typing import IO
 
 from txcat.classify import Prediction
+from txcat.errors import OutputError
 
 FORMATS = ("csv", "full", "jsonl")
+
+
+def prepare_output(path: str | Path) -> Path:
+    """Check an output path can be written (and make its folder) before any work starts."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    if not os.access(target.parent, os.W_OK):
+        raise OutputError(f"cannot write {target}: its folder is not writable")
+    return target
 
 
 @contextlib.contextmanager
@@ -28,13 +43,20 @@ def open_output(path: str | Path | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target = prepare_output(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
