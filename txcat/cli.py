@@ -251,6 +251,131 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, metavar="LABELED...")
+@click.option("--strategies", "strategy_specs", metavar="S1,S2",
+              help="Strategies to compare, with optional parameters: "
+                   "'tfidf,tfidf:directory=false'. Default: every registered strategy "
+                   "(those that cannot run here are listed with the reason).")
+@click.option("--split", "method", type=click.Choice(["merchant", "random", "time"]),
+              default="merchant", show_default=True,
+              help="merchant: no test counterpart is seen in training; time: train on "
+                   "older rows, test on newer; random: stratified by label.")
+@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.2, show_default=True, help="Share of rows (or merchants) tested.")
+@click.option("--test", "test_file", metavar="TEST.csv",
+              help="Score on this labeled file instead of splitting (all LABELED rows train).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the split, the bootstrap and the learning-curve subsets.")
+@click.option("--train-sizes", metavar="N,N,...,all",
+              help="Also fit on this many training rows each, for a learning curve.")
+@click.option("-o", "--output", "report_dir", metavar="REPORT_DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Write results.json, split.json, report.md and PNG charts here.")
+@click.option("--label-column", metavar="NAME", help="Column holding the labels.")
+@click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
+def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_size: float,
+          test_file: str | None, seed: int, train_sizes: str | None, report_dir: Path | None,
+          label_column: str | None, label_set: str | None) -> None:
+    """Fit and score strategies on one shared, reproducible split of LABELED file(s).
+
+    Reports accuracy with a 95% bootstrap interval, macro-F1, per-label scores,
+    the confusion matrix, fit time, prediction rows/s and model size, so you can
+    pick the strategy that is best on your own data.
+    """
+    with _user_errors():
+        from txcat.bench.runner import default_specs, parse_specs, run_benchmark
+        from txcat.bench.split import make_split
+        from txcat.labels import DEFAULT_LABELS
+        from txcat.training import read_labeled
+
+        labels = [x.strip().upper() for x in label_set.split(",") if x.strip()] \
+            if label_set else list(DEFAULT_LABELS)
+        sizes = _parse_train_sizes(train_sizes)
+        specs = parse_specs(strategy_specs) if strategy_specs else default_specs()
+        data = read_labeled(files, label_column=label_column, labels=labels)
+        test_data = read_labeled([test_file], label_column=label_column, labels=labels) \
+            if test_file else None
+        split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
+        logging.getLogger("txcat").info(
+            "%s split: %d train rows, %d test rows; %d strategies", split.method,
+            len(split.train), len(split.test), len(specs))
+        with _BenchProgress() as progress:
+            results = run_benchmark(data, split, specs, labels=labels, train_sizes=sizes,
+                                    progress=progress.update)
+        _print_bench_table(results)
+        if report_dir is not None:
+            from txcat.bench.report import write_report
+
+            written = write_report(results, split, data, report_dir)
+            logging.getLogger("txcat").info("report written to %s (%s)", report_dir,
+                                            ", ".join(p.name for p in written))
+
+
+def _parse_train_sizes(text: str | None) -> list[int | str]:
+    if not text:
+        return []
+    sizes: list[int | str] = []
+    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+        if part == "all":
+            sizes.append("all")
+        elif part.isdigit() and int(part) > 0:
+            sizes.append(int(part))
+        else:
+            raise click.BadParameter(f"{part!r} is not a positive number or 'all'",
+                                     param_hint="--train-sizes")
+    return sizes
+
+
+class _BenchProgress:
+    """One rich progress bar per strategy, on stderr."""
+
+    def __enter__(self) -> _BenchProgress:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._progress = Progress(TextColumn("{task.description:<32}"), BarColumn(),
+                                  MofNCompleteColumn(), TextColumn("{task.fields[stage]}"),
+                                  console=Console(stderr=True),
+                                  disable=not sys.stderr.isatty())
+        self._progress.__enter__()
+        self._tasks: dict[str, Any] = {}
+        return self
+
+    def update(self, event: Any) -> None:
+        if event.strategy not in self._tasks:
+            self._tasks[event.strategy] = self._progress.add_task(
+                event.strategy, total=event.total or 1, stage="")
+        task = self._tasks[event.strategy]
+        if event.stage in ("fit", "predict"):
+            self._progress.update(task, total=event.total or 1, completed=event.done,
+                                  stage="fitting" if event.stage == "fit" else "predicting")
+        elif event.stage == "curve":
+            self._progress.update(task, stage=f"learning curve {event.done}/{event.total}")
+        else:
+            self._progress.update(task, completed=self._progress.tasks[task].total,
+                                  stage=event.stage)
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+
+def _print_bench_table(results: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from txcat.bench.report import HEADERS, table_rows
+
+    table = Table(title=f"txcat bench: {results['split']['method']} split, "
+                        f"{results['split']['test_rows']} test rows")
+    for header in HEADERS:
+        table.add_column(header, no_wrap=header != "note")
+    for row in table_rows(results):
+        table.add_row(*row)
+    console = Console()
+    Console(width=max(console.width, 130) if not console.is_terminal else None).print(table)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def strategies(as_json: bool) -> None:
     """List registered strategies (built-in and from plugins) and whether each can run."""

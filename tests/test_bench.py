@@ -1,0 +1,198 @@
+"""txcat bench: one shared reproducible split, honest metrics, a report that validates."""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from helpers import SAMPLES
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_score
+
+from txcat import plugins
+from txcat.bench.metrics import bootstrap_interval, score
+from txcat.bench.report import write_report
+from txcat.bench.runner import StrategySpec, parse_specs, run_benchmark
+from txcat.bench.split import make_split, row_key
+from txcat.cli import main
+from txcat.counterpart import counterpart
+from txcat.errors import TxcatError
+from txcat.hookspecs import hookimpl
+from txcat.labels import DEFAULT_LABELS
+from txcat.strategies.tfidf import TfidfStrategy
+from txcat.training import LabeledData, read_labeled
+
+FILES = [SAMPLES / "labeled" / "c6.csv", SAMPLES / "labeled" / "bb.csv"]
+SCHEMA = json.loads(resources.files("txcat").joinpath("bench/results.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def data() -> LabeledData:
+    return read_labeled(FILES)
+
+
+def test_merchant_split_keeps_every_test_counterpart_out_of_training(data: LabeledData) -> None:
+    split = make_split(data, "merchant", test_size=0.25, seed=3)
+    train = {counterpart(data.transactions[i].description) for i in split.train}
+    test = {counterpart(data.transactions[i].description) for i in split.test}
+    assert train and test and not train & test
+    assert sorted(split.train + split.test) == list(range(len(data.labels)))
+
+
+def test_same_seed_same_split_other_seed_other_split(data: LabeledData) -> None:
+    first = make_split(data, "merchant", seed=7).describe(data)
+    again = make_split(data, "merchant", seed=7).describe(data)
+    other = make_split(data, "merchant", seed=8).describe(data)
+    assert first["test_keys"] == again["test_keys"]
+    assert first["test_keys"] != other["test_keys"]
+    assert first["test_keys"][0] == row_key(data.transactions[make_split(data, seed=7).test[0]])
+
+
+def test_time_split_tests_on_the_newest_rows(data: LabeledData) -> None:
+    split = make_split(data, "time", test_size=0.2)
+    newest_train = max(data.transactions[i].date for i in split.train)  # type: ignore[type-var]
+    oldest_test = min(data.transactions[i].date for i in split.test)  # type: ignore[type-var]
+    assert newest_train <= oldest_test
+    assert abs(len(split.test) - 0.2 * len(data.labels)) <= 1
+
+
+def test_random_split_is_stratified(data: LabeledData) -> None:
+    split = make_split(data, "random", test_size=0.3, seed=1)
+    for label in DEFAULT_LABELS:
+        share_all = data.labels.count(label) / len(data.labels)
+        share_test = sum(data.labels[i] == label for i in split.test) / len(split.test)
+        assert abs(share_all - share_test) < 0.02
+
+
+def test_bad_split_requests_are_clear_errors(data: LabeledData) -> None:
+    with pytest.raises(TxcatError, match="unknown split"):
+        make_split(data, "alphabetical")
+    with pytest.raises(TxcatError, match="between 0 and 1"):
+        make_split(data, "random", test_size=1.5)
+    tiny = LabeledData(transactions=data.transactions[:3], labels=data.labels[:3])
+    with pytest.raises(TxcatError, match="too few"):
+        make_split(tiny)
+
+
+def test_metrics_match_scikit_learn_on_a_fixed_case() -> None:
+    truth = ["LAZER", "LAZER", "NECESSIDADE", "TRABALHO", "TRABALHO", "NECESSIDADE", "LAZER"]
+    predicted = ["LAZER", "TRABALHO", "NECESSIDADE", "TRABALHO", "LAZER", "NECESSIDADE", "REVISAR"]
+    labels = list(DEFAULT_LABELS)
+    result = score(truth, predicted, labels)
+    assert result["accuracy"] == pytest.approx(accuracy_score(truth, predicted)) == 4 / 7
+    assert result["macro_f1"] == pytest.approx(
+        f1_score(truth, predicted, labels=labels, average="macro", zero_division=0))
+    precision = precision_score(truth, predicted, labels=labels, average=None, zero_division=0)
+    assert [result["per_label"][lab]["precision"] for lab in labels] == pytest.approx(precision)
+    assert result["per_label"]["LAZER"]["support"] == 3
+    assert result["confusion_matrix"]["matrix"] == confusion_matrix(
+        truth, predicted, labels=labels).tolist() == [[1, 0, 1], [0, 2, 0], [1, 0, 1]]
+    low, high = result["accuracy_ci95"]
+    assert 0.0 <= low < 4 / 7 < high <= 1.0
+
+
+def test_bootstrap_interval_is_degenerate_when_every_row_is_right() -> None:
+    assert bootstrap_interval(np.ones(50)) == (1.0, 1.0)
+    low, high = bootstrap_interval(np.array([1.0] * 80 + [0.0] * 20), seed=0)
+    assert low < 0.8 < high and high - low < 0.2
+
+
+class Exploding(TfidfStrategy):
+    name = "exploding-test"
+
+    def fit(self, transactions: Any, labels: Any) -> Exploding:
+        raise RuntimeError("out of memory, pretend")
+
+
+@pytest.fixture
+def exploding_plugin() -> Iterator[None]:
+    module = types.ModuleType("exploding-plugin")
+    module.register_strategies = hookimpl(  # type: ignore[attr-defined]
+        lambda register: register(Exploding))
+    plugins.get_plugin_manager().register(module, name="exploding-plugin")
+    try:
+        yield
+    finally:
+        plugins.get_plugin_manager().unregister(module)
+
+
+def test_a_failing_strategy_is_reported_and_the_others_still_run(
+        data: LabeledData, exploding_plugin: None, tmp_path: Path) -> None:
+    split = make_split(data, "merchant", seed=0)
+    specs = [StrategySpec("exploding-test"), StrategySpec("tfidf"), StrategySpec("missing-one")]
+    events: list[str] = []
+    results = run_benchmark(data, split, specs, labels=DEFAULT_LABELS,
+                            train_sizes=[100, "all"],
+                            progress=lambda e: events.append(f"{e.strategy}:{e.stage}"))
+    jsonschema.validate(results, SCHEMA)
+    by_name = {r["name"]: r for r in results["strategies"]}
+    assert by_name["exploding-test"]["status"] == "failed"
+    assert "RuntimeError: out of memory, pretend" in by_name["exploding-test"]["reason"]
+    assert by_name["missing-one"]["status"] == "unavailable"
+    ok = by_name["tfidf"]
+    assert ok["status"] == "ok" and ok["metrics"]["accuracy"] > 0.8
+    assert ok["model_bytes"] > 0 and ok["predict_rows_per_second"] > 0
+    assert [p["train_rows"] for p in ok["learning_curve"]] == [100, len(split.train)]
+    assert "exploding-test:failed" in events and "tfidf:done" in events
+    assert "missing-one:skipped" in events
+
+    written = {p.name for p in write_report(results, split, data, tmp_path / "report")}
+    assert {"results.json", "split.json", "report.md", "accuracy.png", "accuracy_vs_speed.png",
+            "confusion_tfidf.png", "learning_curve.png"} <= written
+    for png in (tmp_path / "report").glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "| exploding-test | failed |" in report and "RuntimeError" in report
+    saved_split = json.loads((tmp_path / "report" / "split.json").read_text())
+    assert len(saved_split["test_keys"]) == len(split.test)
+
+
+def test_strategy_specs_carry_parameters() -> None:
+    specs = parse_specs("tfidf, tfidf:directory=false:C=2.5")
+    assert specs[1] == StrategySpec("tfidf", {"directory": False, "C": 2.5})
+    assert specs[1].label == "tfidf(directory=false, C=2.5)"
+    with pytest.raises(TxcatError, match="not KEY=VALUE"):
+        parse_specs("tfidf:oops")
+
+
+def test_bench_cli_writes_a_valid_report_and_is_reproducible(tmp_path: Path) -> None:
+    args = ["bench", *map(str, FILES), "--strategies", "tfidf,tfidf:directory=false",
+            "--seed", "4"]
+    first = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "a")])
+    assert first.exit_code == 0, first.output
+    assert "tfidf(directory=false)" in first.stdout and "accuracy" in first.stdout
+    second = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "b")])
+    assert second.exit_code == 0
+    a = json.loads((tmp_path / "a" / "results.json").read_text())
+    b = json.loads((tmp_path / "b" / "results.json").read_text())
+    jsonschema.validate(a, SCHEMA)
+    split_a, split_b = (tmp_path / d / "split.json" for d in "ab")
+    assert split_a.read_text() == split_b.read_text()
+    assert [s["metrics"]["accuracy"] for s in a["strategies"]] == \
+        [s["metrics"]["accuracy"] for s in b["strategies"]]
+
+
+def test_bench_cli_scores_on_a_given_test_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--test", str(FILES[1]),
+                                       "--strategies", "tfidf", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert saved["split"]["method"] == "file"
+    assert saved["split"]["test_rows"] == len(read_labeled([FILES[1]]).labels)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--train-sizes", "10,abc"], "'abc' is not a positive number"),
+    (["--strategies", "tfidf:x"], "not KEY=VALUE"),
+])
+def test_bench_cli_bad_options(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), *args])
+    assert result.exit_code != 0
+    assert message in result.output

@@ -1,0 +1,1 @@
+"""``txcat bench``: every strategy fitted and scored on one shared, saved split."""

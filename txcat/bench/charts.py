@@ -1,0 +1,94 @@
+"""PNG charts of a benchmark (matplotlib, no display needed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "strategy"
+
+
+def write_charts(results: dict[str, Any], directory: Path) -> list[Path]:
+    """Accuracy with intervals, accuracy vs speed, one confusion matrix per strategy,
+    and the learning curve when one was asked for."""
+    plt = _pyplot()
+    ok = [r for r in results["strategies"] if r["status"] == "ok" and r["metrics"]]
+    written: list[Path] = []
+    if not ok:
+        return written
+
+    names = [r["name"] for r in ok]
+    acc = [r["metrics"]["accuracy"] for r in ok]
+    low = [a - r["metrics"]["accuracy_ci95"][0] for a, r in zip(acc, ok, strict=True)]
+    high = [r["metrics"]["accuracy_ci95"][1] - a for a, r in zip(acc, ok, strict=True)]
+    fig, ax = plt.subplots(figsize=(max(4, 1.3 * len(ok) + 2), 3.5))
+    ax.bar(names, acc, yerr=[low, high], capsize=6, color="#4c72b0")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("accuracy (95% CI)")
+    ax.set_title(f"Accuracy on the {results['split']['method']} split")
+    for i, a in enumerate(acc):
+        ax.text(i, a / 2, f"{a:.3f}", ha="center", color="white")
+    written.append(_save(fig, directory / "accuracy.png", plt))
+
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    for r in ok:
+        speed = r["predict_rows_per_second"] or 0
+        ax.scatter(speed, r["metrics"]["accuracy"])
+        ax.annotate(r["name"], (speed, r["metrics"]["accuracy"]), textcoords="offset points",
+                    xytext=(5, 5))
+    if all((r["predict_rows_per_second"] or 0) > 0 for r in ok):
+        ax.set_xscale("log")
+    ax.set_xlabel("prediction rows/s")
+    ax.set_ylabel("accuracy")
+    ax.set_title("Accuracy vs speed")
+    written.append(_save(fig, directory / "accuracy_vs_speed.png", plt))
+
+    for r in ok:
+        cm = r["metrics"]["confusion_matrix"]
+        fig, ax = plt.subplots(figsize=(4.2, 3.6))
+        ax.imshow(cm["matrix"], cmap="Blues")
+        ax.set_xticks(range(len(cm["labels"])), cm["labels"], rotation=30, ha="right")
+        ax.set_yticks(range(len(cm["labels"])), cm["labels"])
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("truth")
+        peak = max(max(row) for row in cm["matrix"]) or 1
+        for i, row in enumerate(cm["matrix"]):
+            for j, value in enumerate(row):
+                ax.text(j, i, str(value), ha="center", va="center",
+                        color="white" if value > peak / 2 else "black")
+        ax.set_title(r["name"])
+        written.append(_save(fig, directory / f"confusion_{_slug(r['name'])}.png", plt))
+
+    curves = [r for r in ok if r["learning_curve"]]
+    if curves:
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        for r in curves:
+            xs = [p["train_rows"] for p in r["learning_curve"]]
+            ax.plot(xs, [p["accuracy"] for p in r["learning_curve"]], marker="o",
+                    label=r["name"])
+        ax.set_xscale("log")
+        ax.set_xlabel("labeled training rows")
+        ax.set_ylabel("accuracy")
+        ax.set_title("Learning curve")
+        ax.legend()
+        written.append(_save(fig, directory / "learning_curve.png", plt))
+    return written
+
+
+def _save(fig: Any, path: Path, plt: Any) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

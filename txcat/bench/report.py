@@ -1,0 +1,118 @@
+"""Write a benchmark: ``results.json``, ``split.json``, ``report.md`` and PNG charts.
+
+The report directory is written into a temporary sibling and renamed into place,
+so a failed run never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from txcat.bench.split import Split
+from txcat.errors import OutputError
+from txcat.training import LabeledData
+
+RESULTS = "results.json"
+SPLIT = "split.json"
+MARKDOWN = "report.md"
+
+
+def write_report(results: dict[str, Any], split: Split, data: LabeledData,
+                 directory: str | Path, *, charts: bool = True) -> list[Path]:
+    """Write every report file; return their paths (in the final directory)."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: is a file; a report is written as a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        (staging / RESULTS).write_text(json.dumps(results, indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+        (staging / SPLIT).write_text(json.dumps(split.describe(data), indent=1),
+                                     encoding="utf-8")
+        chart_names: list[str] = []
+        if charts:
+            from txcat.bench.charts import write_charts
+
+            chart_names = [p.name for p in write_charts(results, staging)]
+        (staging / MARKDOWN).write_text(markdown(results, chart_names), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(target.iterdir())
+
+
+def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:
+    return "–" if value is None else pattern.format(value)
+
+
+def table_rows(results: dict[str, Any]) -> list[list[str]]:
+    """One row per strategy, the same in the terminal and in Markdown."""
+    rows = []
+    for r in results["strategies"]:
+        m = r["metrics"]
+        if r["status"] != "ok" or m is None:
+            rows.append([r["name"], r["status"], "–", "–", "–", "–", "–", r["reason"] or ""])
+            continue
+        low, high = m["accuracy_ci95"]
+        size = r["model_bytes"]
+        rows.append([
+            r["name"], "ok", f"{m['accuracy']:.3f} [{low:.3f}–{high:.3f}]",
+            f"{m['macro_f1']:.3f}", _fmt(r["fit_seconds"], "{:.2f}"),
+            _fmt(r["predict_rows_per_second"], "{:,.0f}"),
+            "–" if size is None else f"{size / 2**20:.1f} MiB", "",
+        ])
+    return rows
+
+
+HEADERS = ["strategy", "status", "accuracy [95% CI]", "macro-F1", "fit s", "rows/s",
+           "model size", "note"]
+
+
+def markdown(results: dict[str, Any], charts: list[str]) -> str:
+    split, data, machine = results["split"], results["data"], results["machine"]
+    lines = [
+        "# txcat benchmark",
+        "",
+        f"{results['created']} · txcat {results['txcat_version']} · {machine['hostname']} "
+        f"({machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']})",
+        "",
+        f"Data: {data['rows']} labeled rows from {', '.join(data['files'])}. "
+        f"Split: **{split['method']}** (seed {split['seed']}), {split['train_rows']} train / "
+        f"{split['test_rows']} test rows; the row ids are in `split.json`.",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "---|" * len(HEADERS),
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in table_rows(results)]
+    for r in results["strategies"]:
+        if r["status"] != "ok":
+            continue
+        lines += ["", f"## {r['name']}", "", "| label | precision | recall | F1 | support |",
+                  "|---|---|---|---|---|"]
+        for label, s in r["metrics"]["per_label"].items():
+            lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | "
+                         f"{s['f1']:.3f} | {s['support']} |")
+        cm = r["metrics"]["confusion_matrix"]
+        lines += ["", "Confusion matrix (rows: truth, columns: predicted):", "",
+                  "| | " + " | ".join(cm["labels"]) + " |",
+                  "|---|" + "---|" * len(cm["labels"])]
+        lines += [f"| {label} | " + " | ".join(str(v) for v in row) + " |"
+                  for label, row in zip(cm["labels"], cm["matrix"], strict=True)]
+        if r["learning_curve"]:
+            curve = ", ".join(f"{p['train_rows']} rows: {p['accuracy']:.3f}"
+                              for p in r["learning_curve"])
+            lines += ["", f"Learning curve: {curve}"]
+    if charts:
+        lines += ["", "## Charts", ""] + [f"![{c}]({c})" for c in charts]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,226 @@
+"""Fit and score every strategy on one split; a failing strategy never stops the others.
+
+The library reports progress through a callback (:class:`BenchEvent`) and returns
+plain dictionaries (the ``results.json`` schema, see ``docs/bench.md``); the CLI
+renders both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from txcat import __version__
+from txcat.bench.metrics import score
+from txcat.bench.split import Split
+from txcat.errors import TxcatError
+from txcat.training import LabeledData
+from txcat.transactions import Transaction
+
+SCHEMA_VERSION = 1
+PREDICT_BATCH = 512
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    """A strategy name and its parameters: ``tfidf`` or ``tfidf:directory=false:C=5``."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        if not self.params:
+            return self.name
+        import json
+
+        return self.name + "(" + ", ".join(f"{k}={json.dumps(v)}" if not isinstance(v, str)
+                                           else f"{k}={v}" for k, v in self.params.items()) + ")"
+
+
+def parse_specs(text: str) -> list[StrategySpec]:
+    """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be."""
+    import json
+
+    specs = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, *pairs = part.split(":")
+        params: dict[str, Any] = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep or not key:
+                raise TxcatError(f"strategy spec {part!r}: {pair!r} is not KEY=VALUE")
+            try:
+                params[key] = json.loads(value.lower() if value.lower() in ("true", "false")
+                                         else value)
+            except json.JSONDecodeError:
+                params[key] = value
+        specs.append(StrategySpec(name.strip(), params))
+    if not specs:
+        raise TxcatError("no strategy named in --strategies")
+    return specs
+
+
+def default_specs() -> list[StrategySpec]:
+    """Every registered strategy, usable here or not (the report says why not)."""
+    from txcat.plugins import get_strategies
+
+    return [StrategySpec(name) for name in sorted(get_strategies())]
+
+
+@dataclass(frozen=True)
+class BenchEvent:
+    """Progress of one strategy: ``stage`` is fit, predict, curve, done, failed or skipped."""
+
+    strategy: str
+    stage: str
+    done: int = 0
+    total: int = 0
+    result: dict[str, Any] | None = None
+
+
+Progress = Callable[[BenchEvent], None]
+
+
+def run_benchmark(data: LabeledData, split: Split, specs: Sequence[StrategySpec], *,
+                  labels: Sequence[str], train_sizes: Sequence[int | str] = (),
+                  progress: Progress | None = None) -> dict[str, Any]:
+    """Fit and score each spec on ``split``; return the ``results.json`` document."""
+    notify: Progress = progress or (lambda event: None)
+    test_data = split.test_data or data
+    train_tx = [data.transactions[i] for i in split.train]
+    train_y = [data.labels[i] for i in split.train]
+    test_tx = [test_data.transactions[i] for i in split.test]
+    test_y = [test_data.labels[i] for i in split.test]
+    results = []
+    for spec in specs:
+        result = _run_one(spec, train_tx, train_y, test_tx, test_y, labels, split.seed,
+                          train_sizes, notify)
+        results.append(result)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "txcat_version": __version__,
+        "machine": {"hostname": platform.node(), "cpus": os.cpu_count(),
+                    "platform": platform.platform(), "python": platform.python_version()},
+        "data": {"files": [Path(s).name for s in data.sources], "rows": len(data.labels),
+                 "labels": list(labels)},
+        "split": {k: v for k, v in split.describe(data).items()
+                  if k not in ("train_keys", "test_keys")},
+        "strategies": results,
+    }
+
+
+def _empty_result(spec: StrategySpec, status: str, reason: str | None) -> dict[str, Any]:
+    return {"name": spec.label, "strategy": spec.name, "params": dict(spec.params),
+            "status": status, "reason": reason, "metrics": None, "fit_seconds": None,
+            "predict_seconds": None, "predict_rows_per_second": None, "model_bytes": None,
+            "tokens": None, "cost_usd": None, "learning_curve": []}
+
+
+def _run_one(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str],
+             test_tx: list[Transaction], test_y: list[str], labels: Sequence[str], seed: int,
+             train_sizes: Sequence[int | str], notify: Progress) -> dict[str, Any]:
+    from txcat.plugins import create_strategy, get_strategies
+
+    cls = get_strategies().get(spec.name)
+    if cls is None:
+        result = _empty_result(spec, "unavailable", f"no strategy called {spec.name!r} is "
+                               "installed")
+        notify(BenchEvent(spec.label, "skipped", result=result))
+        return result
+    usable, reason = cls.availability()
+    if not usable:
+        result = _empty_result(spec, "unavailable", reason)
+        notify(BenchEvent(spec.label, "skipped", result=result))
+        return result
+    result = _empty_result(spec, "ok", None)
+    try:
+        notify(BenchEvent(spec.label, "fit", 0, len(test_tx)))
+        model = create_strategy(spec.name, spec.params)
+        start = time.perf_counter()
+        model.fit(train_tx, train_y)
+        result["fit_seconds"] = time.perf_counter() - start
+        predicted: list[str] = []
+        start = time.perf_counter()
+        for begin in range(0, len(test_tx), PREDICT_BATCH):
+            predicted += model.predict(test_tx[begin : begin + PREDICT_BATCH])
+            notify(BenchEvent(spec.label, "predict", len(predicted), len(test_tx)))
+        seconds = time.perf_counter() - start
+        result["predict_seconds"] = seconds
+        result["predict_rows_per_second"] = len(test_tx) / seconds if seconds > 0 else None
+        result["metrics"] = score(test_y, predicted, labels, seed=seed)
+        result["model_bytes"] = _model_size(model)
+        usage = getattr(model, "usage_", None) or {}
+        result["tokens"] = usage.get("tokens")
+        result["cost_usd"] = usage.get("cost_usd")
+        if train_sizes:
+            result["learning_curve"] = _learning_curve(spec, train_tx, train_y, test_tx, test_y,
+                                                       seed, train_sizes, notify)
+    except Exception as exc:  # one broken strategy must not stop the benchmark
+        result.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
+        notify(BenchEvent(spec.label, "failed", result=result))
+        return result
+    notify(BenchEvent(spec.label, "done", len(test_tx), len(test_tx), result=result))
+    return result
+
+
+def _model_size(model: Any) -> int | None:
+    """Bytes on disk of the saved model directory, or None when it cannot be saved."""
+    from txcat.modeldir import save_model
+
+    workdir = Path(tempfile.mkdtemp(prefix="txcat-bench-size-"))
+    try:
+        save_model(model, workdir / "model")
+        return sum(p.stat().st_size for p in (workdir / "model").rglob("*") if p.is_file())
+    except NotImplementedError:
+        return None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def resolve_train_sizes(sizes: Sequence[int | str], available: int) -> list[int]:
+    """'all' -> every training row; sizes above what is available are dropped."""
+    resolved = sorted({available if s == "all" else int(s) for s in sizes})
+    return [s for s in resolved if 0 < s <= available]
+
+
+def _learning_curve(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str],
+                    test_tx: list[Transaction], test_y: list[str], seed: int,
+                    train_sizes: Sequence[int | str], notify: Progress) -> list[dict[str, Any]]:
+    """Accuracy as the number of labeled training rows grows (stratified subsets)."""
+    from sklearn.model_selection import train_test_split
+
+    from txcat.plugins import create_strategy
+
+    sizes = resolve_train_sizes(train_sizes, len(train_tx))
+    points = []
+    for step, size in enumerate(sizes, start=1):
+        notify(BenchEvent(spec.label, "curve", step, len(sizes)))
+        if size == len(train_tx):
+            idx = np.arange(len(train_tx))
+        else:
+            try:
+                idx, _ = train_test_split(np.arange(len(train_tx)), train_size=size,
+                                          random_state=seed, stratify=train_y)
+            except ValueError:  # too few rows per label to stratify
+                idx, _ = train_test_split(np.arange(len(train_tx)), train_size=size,
+                                          random_state=seed)
+        model = create_strategy(spec.name, spec.params)
+        model.fit([train_tx[i] for i in idx], [train_y[i] for i in idx])
+        predicted = np.array(model.predict(test_tx))
+        points.append({"train_rows": int(size),
+                       "accuracy": float(np.mean(predicted == np.array(test_y)))})
+    return points
