@@ -759,3 +759,66 @@ def test_iteration_stopped_after_the_first_row_resumes_where_it_stopped() -> Non
             if t.id == "a2":
                 break
         assert [t.id for t in statement] == ["a3", "a4", "a5"]
+
+
+# --- regressions from the code review -------------------------------------------------
+
+def test_a_preamble_line_is_not_taken_for_a_header() -> None:
+    data = ("Nome;FULANO DE TAL\nConta;12345-6\n\nData;Histórico;Valor\n"
+            "03/09/2024;NETFLIX.COM;-39,90\n").encode()
+    statement, rows = read_bytes(data)
+    assert statement.header_line == 4
+    assert [(t.description, t.amount) for t in rows] == [("NETFLIX.COM", -39.9)]
+
+
+def test_a_descricao_column_wins_over_tipo_when_both_layouts_match() -> None:
+    data = ("data,código,valor,tipo,descrição\n"
+            "03/09/2024,a1,-80.00,Débito,AUTO POSTO SHELL\n").encode()
+    _, rows = read_bytes(data)
+    assert rows[0].description == "AUTO POSTO SHELL"
+
+
+def test_a_single_column_csv_naming_a_description_is_read() -> None:
+    _, rows = read_bytes(b"descricao\nUBER *TRIP\nNETFLIX.COM\n")
+    assert [t.description for t in rows] == ["UBER *TRIP", "NETFLIX.COM"]
+
+
+def test_an_overlong_line_near_the_top_is_an_error_not_two_rows() -> None:
+    data = (f"{NUBANK_CONTA_HEADER}\n03/09/2024,-1.00,x1,\"{'y' * 1_100_000}\"\n"
+            "04/09/2024,-2.00,x2,Padaria\n").encode()
+    with pytest.raises(StatementError, match="longer than"):
+        read_bytes(data)
+
+
+def test_a_repeated_header_row_is_skipped_and_counted(caplog: pytest.LogCaptureFixture) -> None:
+    data = (f"{NUBANK_CONTA_HEADER}\n03/09/2024,-1.00,a,Padaria\n{NUBANK_CONTA_HEADER}\n"
+            "04/09/2024,-2.00,b,Posto\n").encode()
+    statement, rows = read_bytes(data)
+    assert [t.id for t in rows] == ["a", "b"]
+    assert statement.stats.repeated_headers == 1
+
+
+@pytest.mark.parametrize(("layout_rows", "expected"), [
+    ('"Data","Lançamento","Detalhes","Nº documento","Valor","Tipo Lançamento"\n'
+     '"02/09/2024","Pix - Enviado","Aluguel","1","1.500","Saída"\n', -1500.0),
+    ("Data Lançamento,Data Contábil,Título,Descrição,Entrada(R$),Saída(R$),Saldo do Dia(R$)\n"
+     '03/09/2024,03/09/2024,Pix enviado,Aluguel,,"1.200",\n', -1200.0),
+])
+def test_c6_and_bb_amounts_without_cents_keep_their_thousands(layout_rows: str,
+                                                              expected: float) -> None:
+    _, rows = read_bytes(layout_rows.encode())
+    assert rows[0].amount == expected
+
+
+def test_a_warning_never_echoes_a_huge_value(caplog: pytest.LogCaptureFixture) -> None:
+    data = f"{NUBANK_CONTA_HEADER}\n03/09/2024,{'9' * 5000}x,a,Padaria\n".encode()
+    with caplog.at_level("WARNING", logger="txcat"):
+        read_bytes(data)
+    assert max(len(r.getMessage()) for r in caplog.records) < 300
+
+
+def test_a_single_column_csv_is_read_with_an_override_too() -> None:
+    data = io.BytesIO(b"Historico do lancamento\nUBER *TRIP\n")
+    with open_statement(data, name="one.csv",
+                        overrides=ColumnOverrides(description="Historico do lancamento")) as st:
+        assert [t.description for t in st] == ["UBER *TRIP"]

@@ -133,3 +133,8 @@ def test_parse_date_tries_the_layouts_formats_first() -> None:
     assert parse_date("03/09/2024", ("%m/%d/%Y",)) == D(2024, 3, 9)
     # ...and still falls back to the generic formats when its own do not fit.
     assert parse_date("2024-09-03", ("%m/%d/%Y",)) == D(2024, 9, 3)
+
+
+def test_an_amount_too_large_for_a_float_is_not_an_amount() -> None:
+    with pytest.raises(ValueError):
+        parse_amount("9" * 400)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from txcat.errors import LabelError
-from txcat.text import column_key
+from txcat.text import column_key, first_column
 
 DEFAULT_LABELS: tuple[str, ...] = ("LAZER", "NECESSIDADE", "TRABALHO")
 
@@ -25,25 +24,14 @@ LABEL_COLUMN_ALIASES: tuple[str, ...] = (
 )
 
 
-def find_label_column(columns: Sequence[str]) -> str | None:
-    """Return the first column whose name is a known label-column alias."""
-    by_key = {column_key(c): c for c in columns}
-    for alias in LABEL_COLUMN_ALIASES:
-        if alias in by_key:
-            return by_key[alias]
-    return None
+def find_label_column(columns: Sequence[str], name: str | None = None) -> str | None:
+    """The column ``name`` names (case, accents and punctuation ignored), else the
+    first column called like a label column."""
+    if name is not None:
+        return first_column(columns, [column_key(name)])
+    return first_column(columns, LABEL_COLUMN_ALIASES)
 
 
 def normalise_label(value: str) -> str:
     """Labels compare case- and space-insensitively; they are stored upper-case."""
     return value.strip().upper()
-
-
-def check_labels(values: Iterable[str], allowed: Sequence[str], source: str) -> None:
-    """Raise when a labeled file holds a label outside ``allowed``."""
-    unknown = sorted({v for v in values if v not in allowed})
-    if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:5])
-        raise LabelError(
-            f"{source}: labels {shown} are not in the label set ({', '.join(allowed)})"
-        )

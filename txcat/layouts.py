@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from txcat.hookspecs import hookimpl
-from txcat.text import column_key
+from txcat.text import column_key, first_column
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,7 @@ C6 = Layout(
     date="Data Lançamento",
     credit="Entrada(R$)",
     debit="Saída(R$)",
+    decimal=",",
     preamble=("EXTRATO DE CONTA CORRENTE C6 BANK", "Agência: 1 / Conta: {conta}",
               "Extrato gerado em {hoje}", ""),
 )
@@ -150,6 +151,7 @@ BANCO_DO_BRASIL = Layout(
     amount="Valor",
     id="Nº documento",
     direction="Tipo Lançamento",
+    decimal=",",
     balance_rows=("saldo anterior", "saldo do dia", "s a l d o", "saldo", "saldo final"),
     encoding="cp1252",
 )
@@ -175,7 +177,7 @@ def register_layouts(register: Callable[[Layout], None]) -> None:
 # Names a column goes by in CSVs of no known layout ("any other CSV").
 DESCRIPTION_ALIASES = ("descricao", "description", "historico", "lancamento", "title", "titulo",
                        "memo", "detalhes", "details", "estabelecimento", "payee", "merchant",
-                       "narrative", "nome", "tipo")
+                       "narrative", "tipo")
 AMOUNT_ALIASES = ("valor", "amount", "value", "valorrs", "valorr", "quantia", "montante")
 DATE_ALIASES = ("data", "date", "datalancamento", "dataoperacao", "datatransacao",
                 "datamovimento", "dt")
@@ -183,28 +185,27 @@ ID_ALIASES = ("id", "identificador", "codigo", "documento", "nodocumento", "ndoc
               "transactionid")
 
 
-def _first(columns: Sequence[str], aliases: Sequence[str]) -> str | None:
-    by_key: dict[str, str] = {}
-    for c in columns:
-        by_key.setdefault(column_key(c), c)
-    for alias in aliases:
-        if alias in by_key:
-            return by_key[alias]
-    return None
+def guess_layout(columns: Sequence[str], *, single_column: bool = False) -> Layout | None:
+    """A layout for a header of no known bank, from its column names.
 
-
-def guess_layout(columns: Sequence[str]) -> Layout | None:
-    """A layout for a header of no known bank, when a description column can be found."""
-    description = _first(columns, DESCRIPTION_ALIASES)
+    A description column and a date or amount column must be recognised: a
+    preamble line such as 'Conta;12345' names neither. With ``single_column``, a
+    header of one cell naming a description is enough (a list of descriptions).
+    """
+    description = first_column(columns, DESCRIPTION_ALIASES)
     if description is None:
+        return None
+    date = first_column(columns, DATE_ALIASES)
+    amount = first_column(columns, AMOUNT_ALIASES)
+    if date is None and amount is None and not (single_column and len(columns) == 1):
         return None
     return Layout(
         name="generic",
         title="generic CSV (columns guessed from their names)",
         columns=(description,),
         description=(description,),
-        date=_first(columns, DATE_ALIASES),
-        amount=_first(columns, AMOUNT_ALIASES),
-        id=_first(columns, ID_ALIASES),
+        date=date,
+        amount=amount,
+        id=first_column(columns, ID_ALIASES),
         date_formats=("%d/%m/%Y", "%Y-%m-%d"),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -54,6 +55,14 @@ def strip_accents(text: str) -> str:
 def column_key(name: str) -> str:
     """The key a header cell is matched by: 'Data Lançamento' -> 'datalancamento'."""
     return _NON_ALNUM.sub("", strip_accents(name).lower())
+
+
+def first_column(columns: Sequence[str], aliases: Sequence[str]) -> str | None:
+    """The first of ``columns`` (in alias order) whose :func:`column_key` is an alias."""
+    by_key: dict[str, str] = {}
+    for column in columns:
+        by_key.setdefault(column_key(column), column)
+    return next((by_key[alias] for alias in aliases if alias in by_key), None)
 
 
 def fold(text: str) -> str:

@@ -18,7 +18,6 @@ from typing import Any
 from txcat.errors import LabelError
 from txcat.labels import DEFAULT_LABELS, find_label_column, normalise_label
 from txcat.reading import ColumnOverrides, open_statement
-from txcat.strategies.base import Strategy
 from txcat.transactions import Transaction
 
 logger = logging.getLogger(__name__)
@@ -55,8 +54,8 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
     allowed = [normalise_label(label) for label in labels]
     for path in paths:
         with open_statement(path, overrides=overrides) as statement:
-            column = label_column or find_label_column(statement.columns)
-            if column is None or column not in statement.columns:
+            column = find_label_column(statement.columns, label_column)
+            if column is None:
                 wanted = repr(label_column) if label_column else "a label column"
                 raise LabelError(f"{statement.name}: {wanted} not found (looked for label, "
                                  f"categoria, informação); columns are: "
@@ -76,8 +75,3 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
     if data.unlabeled:
         logger.warning("%d rows had no label and were not used for training", data.unlabeled)
     return data
-
-
-def train(strategy: Strategy, data: LabeledData) -> Strategy:
-    """Fit ``strategy`` on ``data``; a thin seam the CLI and the benchmark share."""
-    return strategy.fit(data.transactions, data.labels)

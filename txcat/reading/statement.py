@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from txcat.errors import StatementError
-from txcat.layouts import Layout, guess_layout
+from txcat.layouts import DESCRIPTION_ALIASES, Layout, guess_layout
 from txcat.reading.encoding import detect_encoding
 from txcat.reading.values import parse_amount, parse_date
 from txcat.text import column_key, fold
@@ -34,7 +34,6 @@ DELIMITERS = (";", ",", "\t", "|")
 #: How many row-level problems of each kind are logged one by one before summarising.
 SHOWN_PER_KIND = 3
 
-csv.field_size_limit(MAX_LINE_CHARS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,7 @@ class ReadStats:
     empty_descriptions: int = 0
     uneven_rows: int = 0
     repeated_ids: int = 0
+    repeated_headers: int = 0
     _seen_ids: set[str] = field(default_factory=set, repr=False)
 
 
@@ -107,6 +107,7 @@ class Statement:
         self._stream = stream
         self._owns_stream = owns_stream
         self.stats = ReadStats()
+        csv.field_size_limit(MAX_LINE_CHARS)
         try:
             head = stream.read(HEAD_BYTES)
             self.encoding, errors = detect_encoding(head, name)
@@ -141,10 +142,14 @@ class Statement:
 
     def _read_head_lines(self) -> list[str]:
         lines = []
-        for _ in range(MAX_PREAMBLE_LINES):
+        for number in range(1, MAX_PREAMBLE_LINES + 1):
             line = self._text.readline(MAX_LINE_CHARS)
             if not line:
                 break
+            if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+                raise StatementError(self.name, f"line is longer than {MAX_LINE_CHARS:,} "
+                                     "characters: not a statement, or a quote left open",
+                                     number)
             lines.append(line)
         return lines
 
@@ -168,6 +173,7 @@ class Statement:
             return None if name is None else index.get(column_key(name))
 
         desc_cols = [i for i in (col(c) for c in layout.description) if i is not None]
+        header_keys = keys
         date_col, amount_col, id_col = col(layout.date), col(layout.amount), col(layout.id)
         credit_col, debit_col = col(layout.credit), col(layout.debit)
         direction_col = col(layout.direction)
@@ -177,6 +183,9 @@ class Statement:
                 line = last_line + 1
                 last_line = self.header_line + self._reader.line_num
                 if not cells or not any(c.strip() for c in cells):
+                    continue
+                if [column_key(c) for c in cells] == header_keys:  # two exports pasted together
+                    self.stats.repeated_headers += 1
                     continue
                 self.stats.rows += 1
                 row_no = self.stats.rows
@@ -197,7 +206,7 @@ class Statement:
                         date = parse_date(cells[date_col], layout.date_formats)
                     except ValueError:
                         self._note("bad_dates", line,
-                                   f"date {cells[date_col]!r} not understood; row kept")
+                                   f"date {_shown(cells[date_col])} not understood; row kept")
                 ident = cells[id_col].strip() if id_col is not None else ""
                 if id_col is not None and ident:
                     if ident in self.stats._seen_ids:
@@ -258,8 +267,8 @@ class Statement:
                 return None
             value = parse_amount(cells[amount_col], layout.decimal)
         except ValueError:
-            shown = cells[amount_col] if amount_col is not None else ""
-            self._note("bad_amounts", line, f"amount {shown!r} not understood; row kept")
+            shown = _shown(cells[amount_col]) if amount_col is not None else "(empty)"
+            self._note("bad_amounts", line, f"amount {shown} not understood; row kept")
             return None
         if direction_col is not None:
             direction = fold(cells[direction_col])
@@ -284,6 +293,8 @@ class Statement:
             count = getattr(s, kind)
             if count > SHOWN_PER_KIND:
                 logger.warning("%s: %d rows in all had %s (kept)", self.name, count, what)
+        if s.repeated_headers:
+            logger.warning("%s: skipped %d repeated header rows", self.name, s.repeated_headers)
         if s.repeated_ids:
             logger.warning("%s: %d rows repeat an id seen earlier (kept)",
                            self.name, s.repeated_ids)
@@ -300,6 +311,11 @@ class Statement:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _shown(value: str) -> str:
+    """A cell's value as a warning shows it: quoted, printable, at most 60 characters."""
+    return _printable(repr(value), 60)
 
 
 def _optional_amount(cells: list[str], col: int | None, decimal: str | None) -> float | None:
@@ -333,6 +349,9 @@ def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnO
     """Find the header row (after any preamble) and the layout it names."""
     candidates = [(i, d, _split(line, d)) for i, line in enumerate(lines) if line.strip()
                   for d in DELIMITERS if d in line]
+    candidates += [(i, ",", _split(line, ",")) for i, line in enumerate(lines)
+                   if line.strip() and not any(d in line for d in DELIMITERS)]
+    candidates.sort(key=lambda c: c[0])
     if overrides.any():
         return _header_from_overrides(candidates, layouts, overrides, source, lines)
     for i, d, cells in candidates:
@@ -341,8 +360,14 @@ def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnO
             return _Header(i, d, cells, layout)
     for i, d, cells in candidates:
         guessed = guess_layout(cells)
-        if guessed is not None and len(cells) >= 2:
+        if guessed is not None:
             return _Header(i, d, cells, guessed)
+    first = next(((i, line) for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None:  # a one-column file: a list of descriptions under one header
+        cells = [first[1].strip()]
+        guessed = guess_layout(cells, single_column=True)
+        if guessed is not None:
+            return _Header(first[0], ",", cells, guessed)
     raise StatementError(source, "no description column found; columns are: "
                          f"{_columns_seen(candidates, lines)}; "
                          "name it with --description-column")
@@ -353,7 +378,16 @@ def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:
     matching = [layout for layout in layouts if layout.matches(keys)]
     if not matching:
         return None
-    return max(matching, key=lambda layout: len(layout.required_keys()))
+    # The most specific layout wins; on a tie, the one whose description column has the
+    # more telling name ('descricao' before 'tipo').
+    return max(matching, key=lambda layout: (len(layout.required_keys()),
+                                             -_description_rank(layout)))
+
+
+def _description_rank(layout: Layout) -> int:
+    key = column_key(layout.description[0]) if layout.description else ""
+    return DESCRIPTION_ALIASES.index(key) if key in DESCRIPTION_ALIASES \
+        else len(DESCRIPTION_ALIASES)
 
 
 def _header_from_overrides(candidates: list[tuple[int, str, list[str]]],

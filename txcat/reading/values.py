@@ -7,6 +7,7 @@ Dates: dd/mm/yyyy, dd/mm/yy, ISO, with or without a time.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 
@@ -39,6 +40,8 @@ def parse_amount(text: str, decimal: str | None = None) -> float:
     s = s.lstrip("+-")
     s = _to_plain_number(s, decimal)
     value = sign * float(s)
+    if not math.isfinite(value):
+        raise ValueError(f"not an amount: {text[:40]!r}")
     return -abs(value) if negative else value
 
 
