@@ -206,8 +206,9 @@ def test_layouts_lists_every_builtin_bank() -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = ("import sys, txcat.cli; "
-            "print(sorted(m for m in ('sklearn', 'numpy', 'scipy', 'torch') if m in sys.modules))")
+    code = ("import sys, txcat.cli, txcat.plugins as p; p.get_strategies(); p.get_layouts(); "
+            "print(sorted(m for m in ('sklearn', 'numpy', 'scipy', 'torch', 'matplotlib', "
+            "'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
@@ -274,3 +275,88 @@ def test_train_checks_its_output_directory_before_training(tmp_path: Path) -> No
     assert code == 1
     assert "exists and is not a txcat model directory" in err
     assert "training" not in err
+
+
+def test_a_damaged_default_model_cache_is_rebuilt(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TXCAT_CACHE_DIR", str(tmp_path / "cache"))
+    assert run("classify", EXTRATO)[0] == 0
+    (cached,) = (tmp_path / "cache").iterdir()
+    (cached / "tfidf.npz").write_bytes(b"not a zip")
+    code, out, err = run("classify", EXTRATO)
+    assert code == 0, err
+    assert "rebuilding" in err and len(out.splitlines()) == 11
+    (cached / "txcat.json").unlink()
+    code, out, err = run("classify", EXTRATO)
+    assert code == 0, err and len(out.splitlines()) == 11
+
+
+def test_an_unusable_cache_location_only_warns(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("TXCAT_CACHE_DIR", str(blocker))
+    code, out, err = run("classify", EXTRATO)
+    assert code == 0, err
+    assert "could not cache the model" in err and len(out.splitlines()) == 11
+
+
+@pytest.mark.parametrize("value, message", [
+    ("min_df=100000", "training failed"),
+    ("C=", "C must be a positive number"),
+])
+def test_train_parameter_problems_are_one_line_errors(value: str, message: str,
+                                                      tmp_path: Path) -> None:
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "-o", str(tmp_path / "m"),
+                       "-p", value)
+    assert code == 1
+    assert message in err and "Traceback" not in err
+
+
+def test_output_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert run("classify", EXTRATO, "-o", str(link))[0] == 0
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("código,informação")
+
+
+def test_output_file_permissions_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert run("classify", EXTRATO, "-o", str(tmp_path / "o.csv"))[0] == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "o.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_output_to_a_fifo_is_written_in_place(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _, err = run("classify", EXTRATO, "-o", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert fifo.is_fifo()  # not replaced by a regular file
+    assert received[0].decode("utf-8").startswith("código,informação\nb900976c,")
+
+
+def test_descriptions_the_terminal_cannot_encode_do_not_crash(tmp_path: Path) -> None:
+    statement = tmp_path / "emoji.csv"
+    statement.write_text("data,valor,codigo,descricao\n01/09/2024,-5.00,e1,Café ☕ Expresso\n",
+                         encoding="utf-8")
+    env = {**__import__("os").environ, "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "txcat", "classify", str(statement),
+                             "--format", "jsonl"], capture_output=True, text=True, env=env,
+                            encoding="ascii", errors="replace")
+    assert result.returncode == 0, result.stderr
+    assert '"id": "e1"' in result.stdout

@@ -114,3 +114,66 @@ def test_directory_tokens_name_label_and_kind_of_matched_merchants() -> None:
     assert matcher.find("Superuber Lanches") == []  # whole words only
     assert matcher.feature_tokens("Uber *Trip") == ["dirchain_trabalho",
                                                     "dirkind_transporte_app"]
+
+
+@pytest.mark.parametrize("damage", [
+    "truncate-arrays", "manifest-is-a-list", "unknown-param", "labels-is-a-string",
+    "fewer-labels-than-weights", "weights-of-another-shape",
+])
+def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path) -> None:
+    directory = tmp_path / "m"
+    save_model(fitted(), directory)
+    manifest_path = directory / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    if damage == "truncate-arrays":
+        blob = (directory / "tfidf.npz").read_bytes()
+        (directory / "tfidf.npz").write_bytes(blob[:1000])
+    elif damage == "manifest-is-a-list":
+        manifest_path.write_text("[]")
+    elif damage == "unknown-param":
+        manifest["params"]["foo"] = 1
+    elif damage == "labels-is-a-string":
+        manifest["labels"] = "LAZER"
+    elif damage == "fewer-labels-than-weights":
+        manifest["labels"] = ["LAZER", "TRABALHO"]
+    else:
+        with np.load(directory / "tfidf.npz") as arrays:
+            state = dict(arrays)
+        state["coef"] = state["coef"][:, :10]
+        np.savez(directory / "tfidf.npz", **state)
+    if damage in ("unknown-param", "labels-is-a-string", "fewer-labels-than-weights"):
+        manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError):
+        load_model(directory)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"C": ""}, "C must be a positive number"),
+    ({"C": -1}, "C must be a positive number"),
+    ({"char_ngrams": 1}, "char_ngrams must be an integer from 2"),
+    ({"word_ngrams": 0}, "word_ngrams must be an integer from 1"),
+    ({"min_df": 0}, "min_df must be an integer from 1"),
+    ({"directory": "maybe"}, "directory must be true or false"),
+])
+def test_bad_parameters_are_strategy_errors(params: dict[str, object], message: str) -> None:
+    from txcat.plugins import create_strategy
+
+    with pytest.raises(StrategyError, match=message):
+        create_strategy("tfidf", params)
+
+
+def test_saving_twice_leaves_neighbouring_folders_alone(tmp_path: Path) -> None:
+    (tmp_path / ".m.old").mkdir()
+    (tmp_path / ".m.old" / "notes.txt").write_text("precious")
+    save_model(fitted(), tmp_path / "m")
+    save_model(fitted(), tmp_path / "m")
+    assert (tmp_path / ".m.old" / "notes.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".m.old", "m"]
+
+
+def test_a_model_can_be_saved_into_the_current_folder_by_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    save_model(fitted(), ".")
+    assert (tmp_path / "here" / MANIFEST).exists()

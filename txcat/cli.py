@@ -27,6 +27,23 @@ class _StderrFormatter(logging.Formatter):
         return f"txcat: {level}{record.getMessage()}"
 
 
+def _setup_streams() -> None:
+    """Never fail on a character the terminal's encoding lacks; stop cleanly on SIGTERM
+    (so atomic writers remove their temporary files)."""
+    import signal
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _setup_logging(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_StderrFormatter())
@@ -96,6 +113,7 @@ def main(quiet: bool) -> None:
     Statements from Nubank, Inter, Itaú, C6, Banco do Brasil and the txcat
     origin layouts are recognised by their header; see 'txcat layouts'.
     """
+    _setup_streams()
     _setup_logging(quiet)
 
 
@@ -212,6 +230,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
     with _user_errors():
         import time
 
+        from txcat.errors import StrategyError
         from txcat.labels import DEFAULT_LABELS
         from txcat.modeldir import check_model_target, save_model
         from txcat.plugins import create_strategy
@@ -227,7 +246,10 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         log.info("training %s on %d rows from %d file(s)", strategy, len(data.labels),
                  len(files))
         start = time.perf_counter()
-        model.fit(data.transactions, data.labels)
+        try:
+            model.fit(data.transactions, data.labels)
+        except (ValueError, TypeError) as exc:  # e.g. min_df above the number of rows
+            raise StrategyError(f"training failed: {exc}") from None
         seconds = time.perf_counter() - start
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)

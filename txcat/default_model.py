@@ -16,13 +16,14 @@ import hashlib
 import io
 import logging
 import os
+import shutil
 import time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from txcat import __version__
-from txcat.errors import ModelError
+from txcat.errors import TxcatError
 from txcat.modeldir import load_model, save_model
 from txcat.strategies.base import Strategy
 from txcat.training import LabeledData
@@ -74,8 +75,9 @@ def load_bundled_model(strategy: str = DEFAULT_STRATEGY) -> Strategy:
     if directory.exists():
         try:
             return load_model(directory)
-        except ModelError as exc:
+        except TxcatError as exc:
             logger.warning("cached model %s is unusable (%s); rebuilding it", directory, exc)
+            shutil.rmtree(directory, ignore_errors=True)  # ours to rebuild, never a user's
     data = bundled_training_data()
     logger.info("first use: training the %s model on the bundled corpus (%d rows); "
                 "it is cached for next time", strategy, len(data.labels))
@@ -85,7 +87,7 @@ def load_bundled_model(strategy: str = DEFAULT_STRATEGY) -> Strategy:
     try:
         save_model(model, directory, training={**data.summary(), "fit_seconds": seconds})
         logger.info("trained in %.1f s, cached in %s", seconds, directory)
-    except OSError as exc:
+    except (OSError, TxcatError) as exc:
         logger.warning("could not cache the model in %s (%s); it will be trained again "
                        "next time (set TXCAT_CACHE_DIR to a writable folder)", directory, exc)
     return model

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from txcat import __version__
-from txcat.errors import ModelError, OutputError, StrategyError
+from txcat.errors import ModelError, OutputError, StrategyError, TxcatError
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
@@ -25,11 +25,11 @@ FORMAT_VERSION = 1
 
 def check_model_target(directory: str | Path) -> Path:
     """Refuse, before any training, to save over something that is not a txcat model."""
-    target = Path(directory)
+    target = Path(directory).resolve()
     if target.exists() and not target.is_dir():
-        raise ModelError(f"{target}: is a file; a model is saved as a directory")
+        raise ModelError(f"{directory}: is a file; a model is saved as a directory")
     if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):
-        raise ModelError(f"{target}: exists and is not a txcat model directory; "
+        raise ModelError(f"{directory}: exists and is not a txcat model directory; "
                          "choose a new or empty directory")
     return target
 
@@ -41,9 +41,9 @@ def save_model(strategy: Strategy, directory: str | Path, *,
     target = check_model_target(directory)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        raise OutputError(f"cannot write {directory}: {exc.strerror}") from None
     try:
         strategy.save(staging)
         manifest = {
@@ -57,14 +57,19 @@ def save_model(strategy: Strategy, directory: str | Path, *,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
+        if target.is_dir() and any(target.iterdir()):
+            # Move the old model aside under a fresh name, never one a user may own.
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            target.rename(old / "model")
             staging.rename(target)
             shutil.rmtree(old, ignore_errors=True)
         else:
+            if target.is_dir():
+                target.rmdir()
             staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {directory}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -72,6 +77,7 @@ def save_model(strategy: Strategy, directory: str | Path, *,
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:
+    """The checked manifest of a model directory; a :class:`ModelError` when it is unusable."""
     path = Path(directory)
     manifest_path = path / MANIFEST
     if not path.exists():
@@ -80,31 +86,42 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
         raise ModelError(f"{path}: not a txcat model directory (no {MANIFEST}); "
                          "make one with 'txcat train'")
     try:
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{manifest_path}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ModelError(f"{manifest_path}: not a txcat manifest (not a JSON object)")
     if manifest.get("format") != FORMAT_VERSION:
         raise ModelError(f"{manifest_path}: model format {manifest.get('format')!r} is not "
                          f"supported by txcat {__version__} (expected {FORMAT_VERSION})")
+    labels = manifest.get("labels")
+    if not isinstance(manifest.get("strategy"), str) or not isinstance(
+            manifest.get("params", {}), dict) or not isinstance(labels, list) or not labels \
+            or not all(isinstance(label, str) for label in labels):
+        raise ModelError(f"{manifest_path}: damaged manifest (strategy, labels or params "
+                         "missing or of the wrong type)")
     return manifest
 
 
 def load_model(directory: str | Path) -> Strategy:
     """Load a model directory with the strategy class named in its manifest."""
-    from txcat.plugins import get_strategies
+    from txcat.plugins import create_strategy, get_strategies
 
     manifest = read_manifest(directory)
-    name = manifest.get("strategy")
+    name = manifest["strategy"]
     strategies = get_strategies()
     if name not in strategies:
         raise StrategyError(f"{directory}: made by strategy {name!r}, which is not installed "
                             f"here (installed: {', '.join(sorted(strategies))})")
-    cls = strategies[name]
-    usable, reason = cls.availability()
-    if not usable:
-        raise StrategyError(f"{directory}: strategy {name!r} cannot run here: {reason}")
+    params = dict(manifest.get("params", {}))
     try:
-        return cls.load(Path(directory), dict(manifest.get("params", {})),
-                        list(manifest["labels"]))
-    except (OSError, KeyError, ValueError) as exc:
-        raise ModelError(f"{directory}: model files are missing or damaged ({exc})") from None
+        create_strategy(name, params)  # the same checks as for a new model
+    except StrategyError as exc:
+        raise ModelError(f"{directory}: damaged model ({exc})") from None
+    try:
+        return strategies[name].load(Path(directory), params, list(manifest["labels"]))
+    except TxcatError:
+        raise
+    except Exception as exc:  # any damage to the files: never a traceback
+        raise ModelError(f"{directory}: model files are missing or damaged "
+                         f"({type(exc).__name__}: {exc})") from None

@@ -23,44 +23,71 @@ FORMATS = ("csv", "full", "jsonl")
 
 
 def prepare_output(path: str | Path) -> Path:
-    """Check an output path can be written (and make its folder) before any work starts."""
+    """Check an output path can be written (and make its folder) before any work starts.
+
+    Returns the path to write: a symbolic link is followed, so the link stays and
+    its target gets the output.
+    """
     target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
     if target.is_dir():
-        raise OutputError(f"{target}: is a directory; give a file name")
+        raise OutputError(f"{path}: is a directory; give a file name")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     if not os.access(target.parent, os.W_OK):
-        raise OutputError(f"cannot write {target}: its folder is not writable")
+        raise OutputError(f"cannot write {path}: its folder is not writable")
     return target
 
 
 @contextlib.contextmanager
 def open_output(path: str | Path | None) -> Iterator[IO[str]]:
-    """Standard output for ``None`` or '-', else an atomically replaced file."""
+    """Standard output for ``None`` or '-', else the file, replaced atomically.
+
+    A FIFO or device (``/dev/stdout``) is written in place: replacing it would
+    destroy it. A new file gets the permissions the umask gives; a replaced file
+    keeps its own.
+    """
     if path is None or str(path) == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
     target = prepare_output(path)
+    if target.exists() and not target.is_file():
+        try:
+            with target.open("w", encoding="utf-8", errors="backslashreplace",
+                             newline="") as handle:
+                yield handle
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent)
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace",
+                       newline="") as handle:
             yield handle
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 class PredictionWriter:

@@ -132,6 +132,7 @@ def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy
     if unknown and "params" not in accepted:
         raise StrategyError(f"strategy {name!r} has no parameter {', '.join(unknown)}; "
                             f"its parameters: {', '.join(accepted) or 'none'}")
+    cls.check_params(dict(params or {}))
     try:
         return cls(**(params or {}))
     except (TypeError, ValueError) as exc:

@@ -12,12 +12,13 @@ import importlib.util
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import StrategyError
 from txcat.transactions import Transaction
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Strategy(ABC):
@@ -45,6 +46,16 @@ class Strategy(ABC):
             return True, "ready"
         hint = f"pip install 'txcat[{cls.extra}]'" if cls.extra else f"pip install {missing[0]}"
         return False, f"needs {', '.join(missing)} ({hint})"
+
+    @classmethod
+    def check_params(cls, params: dict[str, Any]) -> None:
+        """Raise :class:`StrategyError` for parameters the strategy cannot use.
+
+        Called before ``__init__`` (which, as in scikit-learn, only stores them), so a
+        bad ``-p`` value or a damaged model manifest is a clear message. The default
+        accepts everything ``__init__`` accepts.
+        """
+        return None
 
     def get_params(self) -> dict[str, Any]:
         """The keyword arguments the strategy was made with (stored in ``txcat.json``)."""

@@ -15,14 +15,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from txcat.errors import StrategyError
 from txcat.hookspecs import hookimpl
 from txcat.strategies.base import Strategy, validate_training
 from txcat.text import clean_description
 from txcat.transactions import Transaction
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STATE_JSON = "tfidf.json"
 STATE_ARRAYS = "tfidf.npz"
@@ -46,6 +48,24 @@ class TfidfStrategy(Strategy):
         self.word_ngrams = word_ngrams
         self.min_df = min_df
 
+    @classmethod
+    def check_params(cls, params: dict[str, Any]) -> None:
+        def integer_from(name: str, low: int) -> None:
+            value = params.get(name, low)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise StrategyError(f"tfidf: {name} must be an integer from {low} up, "
+                                    f"not {value!r}")
+
+        c = params.get("C", 1.0)
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not c > 0:
+            raise StrategyError(f"tfidf: C must be a positive number, not {c!r}")
+        if not isinstance(params.get("directory", True), bool):
+            raise StrategyError(f"tfidf: directory must be true or false, not "
+                                f"{params['directory']!r}")
+        integer_from("char_ngrams", 2)
+        integer_from("word_ngrams", 1)
+        integer_from("min_df", 1)
+
     # -- features ---------------------------------------------------------------------
     def _texts(self, transactions: Sequence[Transaction]) -> tuple[list[str], list[str]]:
         """The text the char n-grams read, and the text (plus tokens) the words read."""
@@ -65,6 +85,7 @@ class TfidfStrategy(Strategy):
         return chars, words
 
     def _vectorizers(self) -> tuple[Any, Any]:
+        import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, self.char_ngrams),
@@ -82,6 +103,7 @@ class TfidfStrategy(Strategy):
 
     # -- the estimator contract -------------------------------------------------------
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> TfidfStrategy:
+        import numpy as np
         from scipy.sparse import hstack
         from sklearn.linear_model import LogisticRegression
 
@@ -104,6 +126,8 @@ class TfidfStrategy(Strategy):
         return self
 
     def predict_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
+        import numpy as np
+
         self.check_fitted()
         if not transactions:
             return np.zeros((0, len(self.labels_)))
@@ -120,6 +144,8 @@ class TfidfStrategy(Strategy):
 
     # -- persistence -----------------------------------------------------------------
     def save(self, directory: Path) -> None:
+        import numpy as np
+
         self.check_fitted()
         state = {
             "char_vocabulary": {k: int(v) for k, v in self.char_.vocabulary_.items()},
@@ -133,16 +159,28 @@ class TfidfStrategy(Strategy):
 
     @classmethod
     def load(cls, directory: Path, params: dict[str, Any], labels: list[str]) -> TfidfStrategy:
+        import numpy as np
+
         strategy = cls(**params)
         state = json.loads((directory / STATE_JSON).read_text(encoding="utf-8"))
         with np.load(directory / STATE_ARRAYS, allow_pickle=False) as arrays:
-            strategy.char_, strategy.word_ = strategy._vectorizers()
-            strategy.char_.vocabulary_ = state["char_vocabulary"]
-            strategy.char_.idf_ = arrays["char_idf"]
-            strategy.word_.vocabulary_ = state["word_vocabulary"]
-            strategy.word_.idf_ = arrays["word_idf"]
-            strategy.coef_ = arrays["coef"]
-            strategy.intercept_ = arrays["intercept"]
+            char_vocabulary = state["char_vocabulary"]
+            word_vocabulary = state["word_vocabulary"]
+            char_idf, word_idf = arrays["char_idf"], arrays["word_idf"]
+            coef, intercept = arrays["coef"], arrays["intercept"]
+        # Every shape must agree, or predictions would be silently wrong (or crash later).
+        features = len(char_vocabulary) + len(word_vocabulary)
+        rows = 1 if len(labels) <= 2 else len(labels)
+        if (char_idf.shape != (len(char_vocabulary),) or word_idf.shape != (len(word_vocabulary),)
+                or coef.shape != (rows, features) or intercept.shape != (rows,)):
+            raise ValueError(f"weights of shape {coef.shape} do not fit {len(labels)} labels "
+                             f"and {features} features")
+        strategy.char_, strategy.word_ = strategy._vectorizers()
+        strategy.char_.vocabulary_ = char_vocabulary
+        strategy.char_.idf_ = char_idf
+        strategy.word_.vocabulary_ = word_vocabulary
+        strategy.word_.idf_ = word_idf
+        strategy.coef_, strategy.intercept_ = coef, intercept
         strategy.labels_ = list(labels)
         return strategy
 
