@@ -196,3 +196,21 @@ def test_bench_cli_bad_options(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["bench", str(FILES[0]), *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_report_and_model_directories_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    from txcat.modeldir import save_model
+
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                           "-o", str(tmp_path / "r")])
+        assert result.exit_code == 0, result.output
+        data = read_labeled([FILES[0]])
+        save_model(TfidfStrategy().fit(data.transactions, data.labels), tmp_path / "m")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "m").stat().st_mode & 0o777 == 0o755

@@ -17,6 +17,7 @@ from typing import Any
 
 from txcat import __version__
 from txcat.errors import ModelError, OutputError, StrategyError, TxcatError
+from txcat.output import default_mode
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
@@ -57,6 +58,7 @@ def save_model(strategy: Strategy, directory: str | Path, *,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")
+        staging.chmod(default_mode(directory=True))
         if target.is_dir() and any(target.iterdir()):
             # Move the old model aside under a fresh name, never one a user may own.
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))

@@ -66,7 +66,7 @@ def open_output(path: str | Path | None) -> Iterator[IO[str]]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent)
-        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else default_mode())
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     try:
@@ -84,10 +84,15 @@ def open_output(path: str | Path | None) -> Iterator[IO[str]]:
         raise
 
 
-def _default_mode() -> int:
+def default_mode(directory: bool = False) -> int:
+    """The permissions a new file (or directory) gets under the current umask.
+
+    Temporary files and folders are created private (0600/0700); what is renamed
+    into place for the user must look like anything else they create.
+    """
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return (0o777 if directory else 0o666) & ~umask
 
 
 class PredictionWriter:

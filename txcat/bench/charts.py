@@ -42,14 +42,21 @@ def write_charts(results: dict[str, Any], directory: Path) -> list[Path]:
         ax.text(i, a / 2, f"{a:.3f}", ha="center", color="white")
     written.append(_save(fig, directory / "accuracy.png", plt))
 
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    for r in ok:
-        speed = r["predict_rows_per_second"] or 0
-        ax.scatter(speed, r["metrics"]["accuracy"])
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    speeds = [r["predict_rows_per_second"] or 0 for r in ok]
+    for r, speed in zip(ok, speeds, strict=True):
+        ax.scatter(speed, r["metrics"]["accuracy"], s=40)
         ax.annotate(r["name"], (speed, r["metrics"]["accuracy"]), textcoords="offset points",
-                    xytext=(5, 5))
-    if all((r["predict_rows_per_second"] or 0) > 0 for r in ok):
+                    xytext=(6, 6), fontsize=8)
+    if min(speeds) > 0 and max(speeds) / min(speeds) > 10:  # LLMs next to TF-IDF
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    ax.margins(x=0.3, y=0.15)
     ax.set_xlabel("prediction rows/s")
     ax.set_ylabel("accuracy")
     ax.set_title("Accuracy vs speed")

@@ -14,6 +14,7 @@ from typing import Any
 
 from txcat.bench.split import Split
 from txcat.errors import OutputError
+from txcat.output import default_mode
 from txcat.training import LabeledData
 
 RESULTS = "results.json"
@@ -43,6 +44,7 @@ def write_report(results: dict[str, Any], split: Split, data: LabeledData,
 
             chart_names = [p.name for p in write_charts(results, staging)]
         (staging / MARKDOWN).write_text(markdown(results, chart_names), encoding="utf-8")
+        staging.chmod(default_mode(directory=True))
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
