@@ -382,19 +382,33 @@ class _BenchProgress:
 
 
 def _print_bench_table(results: dict[str, Any]) -> None:
+    """The results as a table that fits an 80-column terminal: a strategy that did not
+    run shows its status in the accuracy column, and the reasons follow the table."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    from txcat.bench.report import HEADERS, table_rows
+    from txcat.bench.report import table_rows
 
     table = Table(title=f"txcat bench: {results['split']['method']} split, "
-                        f"{results['split']['test_rows']} test rows")
-    for header in HEADERS:
-        table.add_column(header, no_wrap=header != "note")
-    for row in table_rows(results):
+                        f"{results['split']['test_rows']} test rows", box=box.SIMPLE_HEAD)
+    columns = ["strategy", "accuracy [95% CI]", "macro-F1", "fit s", "rows/s", "size"]
+    rows = [[r[0], r[2] if r[1] == "ok" else r[1], r[3], r[4], r[5], r[6]]
+            for r in table_rows(results)]
+    for i, header in enumerate(columns):
+        if i == 0:  # names may fold; numbers never shrink
+            table.add_column(header, overflow="fold", min_width=12)
+        else:
+            widest = max([len(header.split()[0]), *(len(row[i]) for row in rows)])
+            table.add_column(header, no_wrap=True, min_width=widest)
+    for row in rows:
         table.add_row(*row)
-    console = Console()
-    Console(width=max(console.width, 130) if not console.is_terminal else None).print(table)
+    console = Console(width=None if Console().is_terminal else 100)
+    console.print(table)
+    for r in results["strategies"]:
+        if r["status"] != "ok":
+            console.print(f"{r['name']}: {r['status']}: {r['reason']}", markup=False,
+                          highlight=False)
 
 
 @main.command()
