@@ -219,9 +219,13 @@ class _Progress:
               help="The label set, comma-separated (default: LAZER,NECESSIDADE,TRABALHO).")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A strategy parameter, e.g. -p C=5 -p directory=false (repeatable).")
+@click.option("--base-model", metavar="ID_OR_DIR",
+              help="For bert/lora/zero-shot: a Hugging Face model id or local folder "
+                   "(default: the bundled all-MiniLM-L6-v2 for encoders).")
 @_column_options
 def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: str | None,
-          label_set: str | None, params: tuple[str, ...], **columns: Any) -> None:
+          label_set: str | None, params: tuple[str, ...], base_model: str | None,
+          **columns: Any) -> None:
     """Train a strategy on labeled statement file(s) and save it to DIR.
 
     A labeled file is any statement txcat reads plus a label column. Use the
@@ -238,7 +242,10 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
 
         labels = [s.strip() for s in label_set.split(",") if s.strip()] if label_set \
             else list(DEFAULT_LABELS)
-        model = create_strategy(strategy, _parse_params(params))
+        parsed = _parse_params(params)
+        if base_model:
+            parsed["base_model"] = base_model
+        model = create_strategy(strategy, parsed)
         check_model_target(model_dir)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=_overrides(columns))
@@ -246,10 +253,16 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         log.info("training %s on %d rows from %d file(s)", strategy, len(data.labels),
                  len(files))
         start = time.perf_counter()
-        try:
-            model.fit(data.transactions, data.labels)
-        except (ValueError, TypeError) as exc:  # e.g. min_df above the number of rows
-            raise StrategyError(f"training failed: {exc}") from None
+        with _StageProgress() as progress:
+            if hasattr(model, "progress"):
+                model.progress = progress.update
+            try:
+                model.fit(data.transactions, data.labels)
+            except (ValueError, TypeError) as exc:  # e.g. min_df above the number of rows
+                raise StrategyError(f"training failed: {exc}") from None
+            finally:
+                if hasattr(model, "progress"):
+                    model.progress = None
         seconds = time.perf_counter() - start
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
@@ -346,6 +359,36 @@ def _parse_train_sizes(text: str | None) -> list[int | str]:
             raise click.BadParameter(f"{part!r} is not a positive number or 'all'",
                                      param_hint="--train-sizes")
     return sizes
+
+
+class _StageProgress:
+    """A rich progress bar per stage a strategy reports (train, predict), on stderr."""
+
+    def __enter__(self) -> _StageProgress:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(TextColumn("{task.description:<10}"), BarColumn(),
+                                  MofNCompleteColumn(), TimeRemainingColumn(),
+                                  console=Console(stderr=True),
+                                  disable=not sys.stderr.isatty())
+        self._progress.__enter__()
+        self._tasks: dict[str, Any] = {}
+        return self
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(stage, total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
 
 
 class _BenchProgress:

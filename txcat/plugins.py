@@ -31,6 +31,7 @@ ENTRY_POINT_GROUP = "txcat"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "txcat.layouts",
     "txcat.strategies.tfidf",
+    "txcat.strategies.bert",
 )
 
 

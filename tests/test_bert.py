@@ -1,0 +1,139 @@
+"""The bert strategy on a tiny BERT built offline: it learns, saves, loads, and fails clearly."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from tiny_models import build_tiny_bert
+
+from txcat.errors import ModelError, StrategyError
+from txcat.modeldir import load_model, save_model
+from txcat.plugins import create_strategy
+from txcat.strategies.bert import BertStrategy
+from txcat.strategies.early_stopping import EarlyStopping
+from txcat.strategies.neural import encoder_text
+from txcat.transactions import Transaction
+
+KINDS = {"padaria": "NECESSIDADE", "pizzaria": "LAZER", "posto": "TRABALHO"}
+NAMES = ["sol", "lua", "mar", "rio", "luz", "paz", "flor", "serra", "vale", "sul", "norte",
+         "ouro", "prata", "bela", "nova", "alta", "boa", "real", "leste", "oeste"]
+
+
+def rows(names: list[str]) -> tuple[list[Transaction], list[str]]:
+    txs, labels = [], []
+    for i, (kind, label) in enumerate(KINDS.items()):
+        for name in names:
+            txs.append(Transaction(description=f"Compra no débito - {kind.title()} {name}",
+                                   amount=-10.0, row=i))
+            labels.append(label)
+    return txs, labels
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> str:
+    txs, _ = rows(NAMES)
+    texts = [encoder_text(t, hints=False) for t in txs] + ["entrada ?"]
+    return str(build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), texts))
+
+
+def tiny(base: str, **extra: object) -> BertStrategy:
+    params = dict(base_model=base, epochs=40, learning_rate=3e-3, batch_size=16,
+                  validation_fraction=0.0, directory_hints=False, precision="fp32",
+                  device="cpu", warmup_fraction=0.0)
+    params.update(extra)
+    return BertStrategy(**params)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def fitted(tiny_base: str) -> BertStrategy:
+    random.seed(0)
+    txs, labels = rows(NAMES[:15])
+    return tiny(tiny_base).fit(txs, labels)
+
+
+def test_the_loss_falls_and_unseen_names_are_labeled_right(fitted: BertStrategy) -> None:
+    history = fitted.history_
+    assert history[-1]["train_loss"] < history[0]["train_loss"] / 5
+    txs, labels = rows(NAMES[15:])  # names never seen in training
+    assert fitted.predict(txs) == labels
+
+
+def test_save_load_round_trip_offline(fitted: BertStrategy, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    save_model(fitted, tmp_path / "m")
+    names = sorted(p.name for p in (tmp_path / "m").iterdir())
+    assert "model.safetensors" in names and "txcat.json" in names
+    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
+    loaded = load_model(tmp_path / "m")
+    probe, _ = rows(NAMES[15:])
+    np.testing.assert_allclose(loaded.predict_proba(probe), fitted.predict_proba(probe),
+                               atol=1e-5)
+
+
+def test_a_model_whose_labels_disagree_with_its_manifest_is_refused(fitted: BertStrategy,
+                                                                    tmp_path: Path) -> None:
+    save_model(fitted, tmp_path / "m")
+    manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
+    manifest["labels"] = ["LAZER", "TRABALHO", "NECESSIDADE"]
+    (tmp_path / "m" / "txcat.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="do not match"):
+        load_model(tmp_path / "m")
+
+
+def test_prediction_encodes_each_distinct_text_once(fitted: BertStrategy) -> None:
+    stages: list[tuple[str, int, int]] = []
+    fitted.progress = lambda stage, done, total: stages.append((stage, done, total))
+    try:
+        txs, _ = rows(NAMES[15:16])
+        proba = fitted.predict_proba(txs * 50)  # 150 rows, 3 distinct texts
+    finally:
+        fitted.progress = None
+    assert proba.shape == (150, 3)
+    assert stages[-1] == ("predict", 3, 3)
+
+
+def test_validation_holds_out_whole_merchants_and_stops_early(tiny_base: str) -> None:
+    txs, labels = rows(NAMES)
+    model = tiny(tiny_base, epochs=60, validation_fraction=0.25, patience=2,
+                 learning_rate=1e-2).fit(txs, labels)
+    assert all("validation_loss" in h for h in model.history_)
+    assert len(model.history_) < 60  # stopped before the last epoch
+
+
+def test_an_unknown_base_model_is_a_clear_error(tmp_path: Path) -> None:
+    txs, labels = rows(NAMES[:3])
+    with pytest.raises(ModelError, match=r"cannot load tokenizer .*pass the folder as "
+                                         r"--base-model DIR"):
+        BertStrategy(base_model="no-such-org/no-such-model-xyz").fit(txs, labels)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="does not hold a transformers model"):
+        BertStrategy(base_model=str(tmp_path / "empty")).fit(txs, labels)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"epochs": 0}, "at least 1"),
+    ({"learning_rate": "fast"}, "learning_rate must be float"),
+    ({"precision": "fp8"}, "precision must be"),
+    ({"layers": 3}, "unknown parameter 'layers'"),
+])
+def test_bad_options_are_strategy_errors(params: dict[str, object], message: str) -> None:
+    with pytest.raises(StrategyError, match=message):
+        create_strategy("bert", params)
+
+
+def test_early_stopping_rule() -> None:
+    stopper = EarlyStopping(patience=2)
+    assert stopper.update(1.0) == (True, False)
+    assert stopper.update(0.8) == (True, False)
+    assert stopper.update(0.80005) == (False, False)  # within min_delta: no improvement
+    assert stopper.update(0.9) == (False, True)  # second epoch in a row without one
+    assert stopper.best_epoch == 2 and stopper.best == 0.8

