@@ -1,0 +1,439 @@
+"""Fine-tuning export: records per format, the validation split, the checker, redaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import SAMPLES
+
+from txcat.counterpart import counterpart
+from txcat.export import (
+    COMPLETION_STOP,
+    FORMATS,
+    PROMPT_SEPARATOR,
+    SYSTEM_PROMPT,
+    ExportError,
+    LineProblem,
+    check_jsonl,
+    export_jsonl,
+    redact,
+    row_text,
+    to_dataset,
+    to_record,
+    validation_split,
+)
+from txcat.export import tokens as tokens_module
+from txcat.training import LabeledData, read_labeled
+from txcat.transactions import Transaction
+
+Change = Callable[[str], str]
+C6 = SAMPLES / "labeled" / "c6.csv"
+FIRST_ROW = ("data,código,valor,tipo\n"
+             "01/09/2024,1,-10.00,Pix enviado para MERCEARIA TRIANGULO LTDA - "
+             "MERCEARIA TRIANGULO LTDA")
+
+
+@pytest.fixture(scope="module")
+def c6() -> LabeledData:
+    return read_labeled([C6])
+
+
+def lines_of(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def first_record(path: Path) -> dict[str, Any]:
+    return json.loads(lines_of(path)[0])
+
+
+# ---- prompts -------------------------------------------------------------------------------
+
+def test_system_prompt_names_each_label_with_its_meaning() -> None:
+    for label in ("LAZER", "NECESSIDADE", "TRABALHO"):
+        assert f"\n{label}: " in SYSTEM_PROMPT
+    assert "data,código,valor,tipo" in SYSTEM_PROMPT
+
+
+def test_row_text_is_the_origin_csv_row_quoted_when_needed() -> None:
+    tx = Transaction(description='Compra no débito - Mercado, "Econômico"', amount=-30.5,
+                     date=dt.date(2024, 9, 3), id="d5g489fc")
+    assert row_text(tx) == ('data,código,valor,tipo\n'
+                            '03/09/2024,d5g489fc,-30.50,"Compra no débito - Mercado, '
+                            '""Econômico"""')
+    unknown = Transaction(description="Posto XYZ", id="7")
+    assert row_text(unknown) == "data,código,valor,tipo\n,7,,Posto XYZ"
+
+
+# ---- records -------------------------------------------------------------------------------
+
+def test_openai_chat_first_record(c6: LabeledData, tmp_path: Path) -> None:
+    export_jsonl(c6, "openai-chat", tmp_path / "t.jsonl")
+    assert first_record(tmp_path / "t.jsonl") == {"messages": [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": FIRST_ROW},
+        {"role": "assistant", "content": "NECESSIDADE"},
+    ]}
+
+
+def test_openai_completion_first_record(c6: LabeledData, tmp_path: Path) -> None:
+    export_jsonl(c6, "openai-completion", tmp_path / "t.jsonl")
+    assert first_record(tmp_path / "t.jsonl") == {
+        "prompt": f"{SYSTEM_PROMPT}\n\n{FIRST_ROW}{PROMPT_SEPARATOR}",
+        "completion": f" NECESSIDADE{COMPLETION_STOP}",
+    }
+
+
+def test_alpaca_first_record(c6: LabeledData, tmp_path: Path) -> None:
+    export_jsonl(c6, "alpaca", tmp_path / "t.jsonl")
+    assert first_record(tmp_path / "t.jsonl") == {
+        "instruction": SYSTEM_PROMPT, "input": FIRST_ROW, "output": "NECESSIDADE"}
+
+
+def test_bedrock_first_record(c6: LabeledData, tmp_path: Path) -> None:
+    export_jsonl(c6, "bedrock", tmp_path / "t.jsonl")
+    assert first_record(tmp_path / "t.jsonl") == {
+        "prompt": f"{SYSTEM_PROMPT}\n\n{FIRST_ROW}", "completion": "NECESSIDADE"}
+
+
+def test_unknown_format_is_refused(c6: LabeledData, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown format 'gemini'; choose from openai-chat"):
+        export_jsonl(c6, "gemini", tmp_path / "t.jsonl")
+    with pytest.raises(ExportError, match="unknown format"):
+        to_record(c6.transactions[0], "LAZER", "gemini")
+    assert not (tmp_path / "t.jsonl").exists()
+
+
+# ---- split ---------------------------------------------------------------------------------
+
+def shares(labels: list[str]) -> dict[str, float]:
+    counts = Counter(labels)
+    return {label: 100 * count / len(labels) for label, count in counts.items()}
+
+
+def test_split_sizes_and_label_shares(c6: LabeledData) -> None:
+    train, validation = validation_split(c6.labels, size=0.1, seed=0)
+    assert (len(train), len(validation)) == (504, 56)
+    assert sorted(train + validation) == list(range(560))
+    whole = shares(c6.labels)
+    for side in (train, validation):
+        side_shares = shares([c6.labels[i] for i in side])
+        for label, share in whole.items():
+            assert abs(side_shares[label] - share) <= 2.0, (label, side_shares, whole)
+    assert validation_split(c6.labels, size=0.1, seed=0) == (train, validation)
+    assert validation_split(c6.labels, size=0.1, seed=1) != (train, validation)
+
+
+def test_split_by_merchant_keeps_each_counterpart_on_one_side(c6: LabeledData) -> None:
+    groups = [counterpart(tx.description) for tx in c6.transactions]
+    train, validation = validation_split(c6.labels, groups, size=0.1, seed=0)
+    assert sorted(train + validation) == list(range(560))
+    assert not {groups[i] for i in train} & {groups[i] for i in validation}
+    assert 45 <= len(validation) <= 67  # about 10%: whole merchants only
+    whole = shares(c6.labels)
+    side_shares = shares([c6.labels[i] for i in validation])
+    for label, share in whole.items():
+        assert abs(side_shares[label] - share) <= 2.0, (label, side_shares, whole)
+
+
+def test_export_with_merchant_grouped_validation_file(c6: LabeledData, tmp_path: Path) -> None:
+    train_path, validation_path = tmp_path / "train.jsonl", tmp_path / "validation.jsonl"
+    summary = export_jsonl(c6, "alpaca", train_path, validation_out=validation_path,
+                           group_by_merchant=True)
+    train_file, validation_file = summary["files"]
+    assert train_file["role"] == "train" and validation_file["role"] == "validation"
+    assert len(lines_of(train_path)) == train_file["examples"]
+    assert len(lines_of(validation_path)) == validation_file["examples"]
+    assert train_file["examples"] + validation_file["examples"] == 560
+    assert sum(validation_file["labels"].values()) == validation_file["examples"]
+    by_row = {row_text(tx): counterpart(tx.description) for tx in c6.transactions}
+    seen = [{by_row[json.loads(line)["input"]] for line in lines_of(path)}
+            for path in (train_path, validation_path)]
+    assert not seen[0] & seen[1]
+
+
+def test_split_refuses_what_cannot_be_stratified(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="label TRABALHO has only 1 row"):
+        validation_split(["LAZER"] * 10 + ["TRABALHO"], size=0.2)
+    with pytest.raises(ExportError, match="between 0 and 1"):
+        validation_split(["LAZER", "TRABALHO"] * 10, size=1.5)
+    with pytest.raises(ExportError, match="cannot hold every one of the 2 labels"):
+        validation_split(["LAZER", "TRABALHO"] * 10, size=0.01)
+
+
+def test_validation_file_must_differ_from_training_file(c6: LabeledData,
+                                                        tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="is the training file"):
+        export_jsonl(c6, "alpaca", tmp_path / "t.jsonl", validation_out=tmp_path / "t.jsonl")
+
+
+# ---- export then check ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_then_check_passes(fmt: str, c6: LabeledData, tmp_path: Path) -> None:
+    train_path, validation_path = tmp_path / "train.jsonl", tmp_path / "validation.jsonl"
+    summary = export_jsonl(c6, fmt, train_path, validation_out=validation_path)
+    train = check_jsonl(train_path, fmt)
+    assert train.errors == [] and train.warnings == [] and train.ok
+    assert train.examples == summary["files"][0]["examples"] == 504
+    assert train.label_counts == summary["files"][0]["labels"]
+    assert 0 < train.tokens_max <= train.tokens_total
+    validation = check_jsonl(validation_path, fmt)
+    assert validation.errors == [] and validation.examples == 56
+    assert validation.warnings == ["56 examples; at least 100 are recommended for a useful "
+                                   "fine-tune"]
+
+
+# ---- corruptions, each named by its line -----------------------------------------------------
+
+def corrupt(tmp_path: Path, fmt: str, line: int, change: Change) -> Path:
+    """An exported file of 20 rows whose ``line`` (1-based) was changed by ``change(text)``."""
+    data = read_labeled([C6])
+    data = LabeledData(data.transactions[:20], data.labels[:20])
+    path = tmp_path / f"{fmt}.jsonl"
+    export_jsonl(data, fmt, path)
+    lines = lines_of(path)
+    lines[line - 1] = change(lines[line - 1])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def edit(update: Callable[[dict[str, Any]], object]) -> Change:
+    """A line change that edits the parsed record in place."""
+    def change(text: str) -> str:
+        record = json.loads(text)
+        update(record)
+        return json.dumps(record, ensure_ascii=False)
+    return change
+
+
+CORRUPTIONS = [
+    ("openai-chat", 3, lambda t: '{"messages": [}', "invalid JSON: Expecting value at column 15"),
+    ("openai-chat", 5, edit(lambda r: r["messages"][2].pop("role")), "message 3 has no 'role'"),
+    ("openai-chat", 6, edit(lambda r: r["messages"].pop()),
+     "the last message must be from the assistant, not 'user'"),
+    ("openai-chat", 7, edit(lambda r: r["messages"][1].update(content="  ")),
+     "message 2 (user) has empty content"),
+    ("openai-chat", 8, edit(lambda r: r["messages"][2].update(content="LAZERR")),
+     "answer 'LAZERR' is not a label (LAZER, NECESSIDADE, TRABALHO)"),
+    ("openai-chat", 9, edit(lambda r: r["messages"][0].update(role="bot")),
+     "message 1 has role 'bot'; roles are system, user, assistant"),
+    ("openai-chat", 10, lambda t: "", "blank line; the services reject empty lines"),
+    ("openai-chat", 11, edit(lambda r: r.pop("messages")), "missing key 'messages'"),
+    ("openai-completion", 12, edit(lambda r: r.pop("prompt")), "missing key 'prompt'"),
+    ("openai-completion", 2, edit(lambda r: r.update(completion=" FERIAS\n")),
+     "answer 'FERIAS' is not a label (LAZER, NECESSIDADE, TRABALHO)"),
+    ("bedrock", 13, edit(lambda r: r.update(prompt="")), "'prompt' is empty"),
+    ("bedrock", 14, edit(lambda r: r.update(completion=3)), "'completion' must be a string, "
+                                                             "not a number"),
+    ("alpaca", 15, edit(lambda r: r.pop("output")), "missing key 'output'"),
+    ("alpaca", 16, edit(lambda r: r.update(instruction="")), "'instruction' is empty"),
+    ("alpaca", 17, lambda t: "[1, 2]", "a JSON object is needed, not list"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "line", "change", "message"), CORRUPTIONS,
+                         ids=[f"{c[0]}-line{c[1]}" for c in CORRUPTIONS])
+def test_each_corruption_is_reported_with_its_line(tmp_path: Path, fmt: str, line: int,
+                                                   change: Change, message: str) -> None:
+    report = check_jsonl(corrupt(tmp_path, fmt, line, change), fmt)
+    assert [str(p) for p in report.errors] == [f"line {line}: {message}"]
+    assert not report.ok
+
+
+def test_alpaca_input_may_be_empty(tmp_path: Path) -> None:
+    report = check_jsonl(corrupt(tmp_path, "alpaca", 4, edit(lambda r: r.update(input=""))),
+                         "alpaca")
+    assert report.errors == []
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "bedrock", 1, lambda t: t)
+    data = path.read_bytes().split(b"\n")
+    data[3] = data[3].replace("débito".encode(), "d\xe9bito".encode("cp1252"))
+    path.write_bytes(b"\n".join(data))
+    report = check_jsonl(path, "bedrock")
+    assert len(report.errors) == 1
+    assert str(report.errors[0]).startswith("line 4: not valid UTF-8 (byte 0xe9 at column ")
+
+
+def test_byte_order_mark_is_an_error(tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "alpaca", 1, lambda t: "\ufeff" + t)
+    assert [str(p) for p in check_jsonl(path, "alpaca").errors] == [
+        "line 1: starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM"]
+
+
+def test_several_problems_are_all_reported(tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "openai-chat", 2, lambda t: "{")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n")  # a blank line 21
+    report = check_jsonl(path, "openai-chat")
+    assert [p.line for p in report.errors] == [2, 21]
+    assert report.examples == 20
+
+
+def test_unknown_key_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "bedrock", 3, edit(lambda r: r.update(id="x")))
+    report = check_jsonl(path, "bedrock")
+    assert report.errors == []
+    assert "unknown key 'id' (line 3); the service may ignore or reject it" in report.warnings
+
+
+def test_a_label_set_of_ones_own(tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "alpaca", 1, lambda t: t)
+    report = check_jsonl(path, "alpaca", labels=["LAZER", "NECESSIDADE", "TRABALHO", "OUTRO"])
+    assert report.errors == []
+    assert report.label_counts["OUTRO"] == 0
+    assert "no example answers OUTRO; the model will not learn to give that answer" \
+        in report.warnings
+
+
+# ---- example counts, tokens, cost ----------------------------------------------------------
+
+ANSWERS = ("LAZER", "TRABALHO", "NECESSIDADE")  # estimated 2, 2 and 3 tokens
+
+
+def alpaca_file(path: Path, n: int) -> Path:
+    """``n`` examples answering the three labels in turn; 8 + 0 + len(label) characters."""
+    records = [{"instruction": "abcdefgh", "input": "", "output": ANSWERS[i % 3]}
+               for i in range(n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def estimated_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count as if tiktoken were not installed, whether it is or not."""
+    monkeypatch.setattr(tokens_module, "_load_encoding", lambda: None)
+
+
+def test_fewer_than_100_examples_warn(tmp_path: Path) -> None:
+    report = check_jsonl(alpaca_file(tmp_path / "a.jsonl", 99), "alpaca")
+    assert report.ok and report.warnings == [
+        "99 examples; at least 100 are recommended for a useful fine-tune"]
+    assert check_jsonl(alpaca_file(tmp_path / "b.jsonl", 100), "alpaca").warnings == []
+
+
+def test_fewer_than_10_examples_fail(tmp_path: Path) -> None:
+    report = check_jsonl(alpaca_file(tmp_path / "a.jsonl", 9), "alpaca")
+    assert report.errors == [LineProblem(None, "9 examples; alpaca fine-tuning needs at "
+                                               "least 10")]
+    assert str(report.errors[0]) == "9 examples; alpaca fine-tuning needs at least 10"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert [p.message for p in check_jsonl(empty, "bedrock").errors] == [
+        "0 examples; bedrock fine-tuning needs at least 10"]
+
+
+def test_token_estimate_and_cost(tmp_path: Path, estimated_tokens: None) -> None:
+    report = check_jsonl(alpaca_file(tmp_path / "a.jsonl", 120), "alpaca",
+                         price_per_million=25.0, epochs=4)
+    # 'abcdefgh' is 2 tokens, '' 0, and the answers 2, 2, 3: 40 examples of each.
+    assert report.tokens_estimated
+    assert report.tokens_max == 2 + 3
+    assert report.tokens_total == 40 * (4 + 4 + 5) == 520
+    assert report.training_tokens == 520 * 4
+    assert report.estimated_cost == pytest.approx(520 * 4 * 25.0 / 1e6)
+    assert check_jsonl(tmp_path / "a.jsonl", "alpaca").estimated_cost is None
+
+
+def test_chat_token_estimate_counts_message_overhead(tmp_path: Path,
+                                                     estimated_tokens: None) -> None:
+    record = {"messages": [{"role": "user", "content": "x" * 9},  # 3 tokens
+                           {"role": "assistant", "content": "TRABALHO"}]}  # 2 tokens
+    path = tmp_path / "chat.jsonl"
+    path.write_text((json.dumps(record) + "\n") * 10, encoding="utf-8")
+    report = check_jsonl(path, "openai-chat", price_per_million=3.0)
+    per_example = 3 + (4 + 3) + (4 + 2)
+    assert report.tokens_max == per_example
+    assert report.estimated_cost == pytest.approx(10 * per_example * 3 * 3.0 / 1e6)
+
+
+def test_estimate_is_ceil_of_a_quarter_of_the_characters(estimated_tokens: None) -> None:
+    assert tokens_module.count_text("") == 0
+    assert tokens_module.count_text("abcde") == math.ceil(5 / 4)
+    assert not tokens_module.is_exact()
+
+
+def test_a_file_that_cannot_be_opened_raises(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match=r"missing\.jsonl: cannot open: No such file"):
+        check_jsonl(tmp_path / "missing.jsonl", "alpaca")
+    with pytest.raises(ExportError, match="unknown format"):
+        check_jsonl(tmp_path / "missing.jsonl", "csv")
+
+
+# ---- redaction -----------------------------------------------------------------------------
+
+PERSONAL = [
+    ("Pix enviado - JOAO SILVA - 123.456.789-00", "123.456.789-00", "[CPF]"),
+    ("Pix recebido - MARIA - ***.456.789-** - BCO C6 S.A. (0336)", "***.456.789-**", "[CPF]"),
+    ("Transferência enviada pelo Pix - MERCADINHO ESTRELA - 11.111.222/0001-33",
+     "11.111.222/0001-33", "[CNPJ]"),
+    ("TED - BANCO ABC (1234) Agência: 1234 Conta: 56789-0", "56789-0", "Conta: [CONTA]"),
+    ("Pix enviado - LOJA DE DOCES - contato@docesdaana.com.br", "docesdaana", "[EMAIL]"),
+    ("Pix enviado - DIARISTA (11) 98765-4321", "98765-4321", "[TELEFONE]"),
+    ("Compra cartão 4111 1111 1111 1111 - RESTAURANTE", "4111", "[CARTAO]"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret", "tag"), PERSONAL)
+def test_redact_masks_personal_identifiers(text: str, secret: str, tag: str) -> None:
+    masked = redact(text)
+    assert secret not in masked and tag in masked
+
+
+def test_redact_keeps_what_names_the_counterpart() -> None:
+    text = "Compra no débito - RENNER 1196 CURITIBA - BANCO ABC (0341) 03/09"
+    assert redact(text) == text
+    assert redact("TED Agência: 1234 Conta: 56789-0") == "TED Agência: [AGENCIA] Conta: [CONTA]"
+
+
+def test_exported_file_is_redacted_unless_asked_not_to(tmp_path: Path) -> None:
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text(
+        "data,código,valor,tipo,label\n"
+        "03/09/2024,a1,-22.13,Transferência enviada pelo Pix - MERCADINHO ESTRELA - "
+        "11.111.222/0001-33 - BANCO ABC (1234) Agência: 5678 Conta: 101112-3,NECESSIDADE\n"
+        "04/09/2024,a2,-80.00,Pix enviado - DIARISTA CPF 123.456.789-00 (11) 98765-4321,"
+        "NECESSIDADE\n"
+        "05/09/2024,a3,20.00,Pix recebido - LOJA DE DOCES - doces.ana@gmail.com,LAZER\n",
+        encoding="utf-8")
+    data = read_labeled([labeled])
+    secrets = ["11.111.222/0001-33", "5678", "101112-3", "123.456.789-00", "98765-4321",
+               "doces.ana@gmail.com"]
+    out = tmp_path / "t.jsonl"
+    summary = export_jsonl(data, "openai-chat", out)
+    text = out.read_text(encoding="utf-8")
+    assert summary["redacted"] and summary["redacted_rows"] == 3
+    assert not [s for s in secrets if s in text]
+    for tag in ("[CNPJ]", "[AGENCIA]", "[CONTA]", "[CPF]", "[TELEFONE]", "[EMAIL]"):
+        assert tag in text
+    assert "MERCADINHO ESTRELA" in text and "LOJA DE DOCES" in text
+    summary = export_jsonl(data, "openai-chat", out, redact=False)
+    text = out.read_text(encoding="utf-8")
+    assert not summary["redacted"] and summary["redacted_rows"] == 0
+    assert all(s in text for s in secrets)
+
+
+# ---- Hugging Face Dataset ------------------------------------------------------------------
+
+def test_dataset_holds_the_same_records(c6: LabeledData, tmp_path: Path) -> None:
+    pytest.importorskip("datasets")
+    export_jsonl(c6, "openai-chat", tmp_path / "t.jsonl")
+    dataset = to_dataset(c6)
+    assert len(dataset) == 560
+    assert dataset[0] == first_record(tmp_path / "t.jsonl")
+
+
+def test_dataset_without_the_datasets_package(c6: LabeledData,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "datasets", None)
+    with pytest.raises(ExportError, match="'datasets' package is not installed"):
+        to_dataset(c6, "alpaca")

@@ -1,0 +1,291 @@
+"""Validate a training JSONL file the way the fine-tuning services do, before uploading.
+
+An upload that fails costs a round trip, and one that succeeds with a wrong label
+costs a training run, so every line is checked (UTF-8, one JSON object, the
+format's keys and roles, non-empty text, answers from the label set) and every
+problem is reported with its line number, all at once rather than the first one
+only. Tokens are counted per example to estimate the training bill.
+
+Problems inside the file never raise: they go into the :class:`CheckReport`. Only a
+file that cannot be opened raises :class:`~txcat.export.errors.ExportError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from txcat.export import tokens
+from txcat.export.errors import ExportError
+from txcat.export.formats import check_format
+from txcat.labels import DEFAULT_LABELS
+
+#: Below this many examples the services refuse the file. OpenAI's fine-tuning API
+#: requires at least 10; we use 10 for every format (Bedrock's and local trainers'
+#: minimums are not published as one number; 10 is the strictest we know of).
+HARD_MINIMUM = 10
+#: Below this many examples a warning: the services' guidance is to start from
+#: 50-100 good examples and grow from there.
+RECOMMENDED_MINIMUM = 100
+
+_CHAT_ROLES = ("system", "user", "assistant")
+_CHAT_TOP_KEYS = {"messages", "tools", "functions", "parallel_tool_calls"}
+_CHAT_MESSAGE_KEYS = {"role", "content", "name", "weight"}
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """One problem: ``line`` is 1-based, or None for the whole file (too few examples)."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+@dataclass
+class CheckReport:
+    """What :func:`check_jsonl` found. ``ok`` when there is no error; warnings do not fail."""
+
+    path: str
+    format: str
+    #: Non-blank lines, valid or not.
+    examples: int = 0
+    errors: list[LineProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Tokens over the valid examples (one epoch); see ``tokens_estimated``.
+    tokens_total: int = 0
+    tokens_max: int = 0
+    #: True when counts are ~4 characters a token because tiktoken is not available.
+    tokens_estimated: bool = True
+    epochs: int = 3
+    price_per_million: float | None = None
+    #: ``tokens_total * epochs * price_per_million / 1e6``; None without a price.
+    estimated_cost: float | None = None
+    #: How many valid examples answer each label.
+    label_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def training_tokens(self) -> int:
+        """Tokens billed for training: every example's tokens once per epoch."""
+        return self.tokens_total * self.epochs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "format": self.format, "ok": self.ok,
+            "examples": self.examples,
+            "errors": [{"line": p.line, "message": p.message} for p in self.errors],
+            "warnings": list(self.warnings),
+            "tokens_total": self.tokens_total, "tokens_max": self.tokens_max,
+            "tokens_estimated": self.tokens_estimated, "epochs": self.epochs,
+            "training_tokens": self.training_tokens,
+            "price_per_million": self.price_per_million,
+            "estimated_cost": self.estimated_cost, "label_counts": dict(self.label_counts),
+        }
+
+
+def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_LABELS,
+                price_per_million: float | None = None, epochs: int = 3) -> CheckReport:
+    """Check every line of ``path`` as format ``fmt``; count tokens; estimate the cost.
+
+    ``labels`` is the set the answers must come from (exact, after stripping
+    surrounding spaces). ``price_per_million`` is the service's training price per
+    1M tokens; with it, ``estimated_cost`` is set.
+    """
+    check_format(fmt)
+    if epochs < 1:
+        raise ExportError(f"epochs must be 1 or more, not {epochs}")
+    if price_per_million is not None and price_per_million < 0:
+        raise ExportError(f"the price per 1M tokens cannot be negative ({price_per_million})")
+    report = CheckReport(path=str(path), format=fmt, epochs=epochs,
+                         price_per_million=price_per_million,
+                         tokens_estimated=not tokens.is_exact())
+    allowed = tuple(labels)
+    answers: Counter[str] = Counter()
+    unknown: dict[str, tuple[int, int]] = {}  # key -> (first line, lines with it)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below; open errors are reported
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            problems, record = _parse_line(number, raw)
+            if raw.strip():
+                report.examples += 1
+            if record is None:
+                report.errors.extend(LineProblem(number, m) for m in problems)
+                continue
+            messages, extra, answer = _VALIDATORS[fmt](record, allowed)
+            problems += messages
+            for key in extra:
+                first, seen = unknown.get(key, (number, 0))
+                unknown[key] = (first, seen + 1)
+            report.errors.extend(LineProblem(number, m) for m in problems)
+            if problems:
+                continue
+            if answer is not None:
+                answers[answer] += 1
+            count = tokens.count_record(record)
+            report.tokens_total += count
+            report.tokens_max = max(report.tokens_max, count)
+    _file_level(report, fmt, allowed, answers, unknown)
+    if price_per_million is not None:
+        report.estimated_cost = report.training_tokens * price_per_million / 1_000_000
+    return report
+
+
+def _parse_line(number: int, raw: bytes) -> tuple[list[str], dict[str, Any] | None]:
+    """(problems, record): the JSON object on one line, or why there is none."""
+    problems: list[str] = []
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        problems.append("starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        return [*problems, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                           f"{exc.start + 1}); save the file as UTF-8"], None
+    if not text.strip():
+        return [*problems, "blank line; the services reject empty lines"], None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [*problems, f"invalid JSON: {exc.msg} at column {exc.colno}"], None
+    if not isinstance(record, dict):
+        return [*problems, f"a JSON object is needed, not {type(record).__name__}"], None
+    return problems, record
+
+
+def _text(record: dict[str, Any], key: str, *, empty_ok: bool = False) -> str | None:
+    """The problem with ``record[key]`` as a text field, or None when it is fine."""
+    if key not in record:
+        return f"missing key {key!r}"
+    value = record[key]
+    if not isinstance(value, str):
+        return f"{key!r} must be a string, not {_json_type(value)}"
+    if not empty_ok and not value.strip():
+        return f"{key!r} is empty"
+    return None
+
+
+def _answer_problem(answer: str, allowed: tuple[str, ...]) -> str | None:
+    if answer.strip() in allowed:
+        return None
+    return f"answer {answer.strip()!r} is not a label ({', '.join(allowed)})"
+
+
+_Result = tuple[list[str], list[str], str | None]  # problems, unknown keys, answer
+
+
+def _check_chat(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
+    problems: list[str] = []
+    extra = sorted(k for k in record if k not in _CHAT_TOP_KEYS)
+    messages = record.get("messages")
+    if "messages" not in record:
+        return ["missing key 'messages'"], extra, None
+    if not isinstance(messages, list) or not messages:
+        return ["'messages' must be a non-empty list of messages"], extra, None
+    roles: list[str | None] = []
+    for i, message in enumerate(messages, start=1):
+        if not isinstance(message, dict):
+            problems.append(f"message {i} is not an object")
+            roles.append(None)
+            continue
+        extra += sorted(f"messages.{k}" for k in message if k not in _CHAT_MESSAGE_KEYS)
+        role = message.get("role")
+        if "role" not in message:
+            problems.append(f"message {i} has no 'role'")
+        elif role not in _CHAT_ROLES:
+            problems.append(f"message {i} has role {role!r}; roles are "
+                            f"{', '.join(_CHAT_ROLES)}")
+        roles.append(role if role in _CHAT_ROLES else None)
+        content = message.get("content")
+        if "content" not in message:
+            problems.append(f"message {i} has no 'content'")
+        elif not isinstance(content, str):
+            problems.append(f"message {i} content must be a string, not {_json_type(content)}")
+        elif not content.strip():
+            problems.append(f"message {i} ({role}) has empty content")
+    if "user" not in roles:
+        problems.append("no 'user' message")
+    last = messages[-1] if isinstance(messages[-1], dict) else {}
+    answer = None
+    if roles[-1] is not None and roles[-1] != "assistant":
+        problems.append(f"the last message must be from the assistant, not {roles[-1]!r}")
+    elif roles[-1] == "assistant" and isinstance(last.get("content"), str) \
+            and last["content"].strip():
+        answer = last["content"].strip()
+        label_problem = _answer_problem(answer, allowed)
+        if label_problem:
+            problems.append(label_problem)
+    return problems, extra, answer
+
+
+def _check_prompt_completion(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
+    problems = [p for p in (_text(record, "prompt"), _text(record, "completion")) if p]
+    extra = sorted(k for k in record if k not in ("prompt", "completion"))
+    answer = None
+    if _text(record, "completion") is None:
+        answer = record["completion"].strip()
+        label_problem = _answer_problem(answer, allowed)
+        if label_problem:
+            problems.append(label_problem)
+    return problems, extra, answer
+
+
+def _check_alpaca(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
+    checks = (_text(record, "instruction"), _text(record, "input", empty_ok=True),
+              _text(record, "output"))
+    problems = [p for p in checks if p]
+    extra = sorted(k for k in record if k not in ("instruction", "input", "output"))
+    answer = None
+    if checks[2] is None:
+        answer = record["output"].strip()
+        label_problem = _answer_problem(answer, allowed)
+        if label_problem:
+            problems.append(label_problem)
+    return problems, extra, answer
+
+
+_VALIDATORS = {
+    "openai-chat": _check_chat,
+    "openai-completion": _check_prompt_completion,
+    "alpaca": _check_alpaca,
+    "bedrock": _check_prompt_completion,
+}
+
+
+def _file_level(report: CheckReport, fmt: str, allowed: tuple[str, ...],
+                answers: Counter[str], unknown: dict[str, tuple[int, int]]) -> None:
+    """Whole-file findings: example count, unknown keys, labels no example answers."""
+    if report.examples < HARD_MINIMUM:
+        report.errors.append(LineProblem(None, f"{report.examples} examples; {fmt} "
+                                               f"fine-tuning needs at least {HARD_MINIMUM}"))
+    elif report.examples < RECOMMENDED_MINIMUM:
+        report.warnings.append(f"{report.examples} examples; at least {RECOMMENDED_MINIMUM} "
+                               "are recommended for a useful fine-tune")
+    for key, (first, seen) in sorted(unknown.items()):
+        where = f"line {first}" if seen == 1 else f"{seen} lines, first line {first}"
+        report.warnings.append(f"unknown key {key!r} ({where}); the service may ignore or "
+                               "reject it")
+    report.label_counts = {label: answers[label] for label in allowed}
+    if answers:
+        missing = [label for label in allowed if not answers[label]]
+        if missing:
+            report.warnings.append(f"no example answers {', '.join(missing)}; the model will "
+                                   "not learn to give that answer")
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", bool: "a boolean", int: "a number",
+             float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
