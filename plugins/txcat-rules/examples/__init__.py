@@ -1,0 +1,1 @@
+"""The example rules file, shipped inside the package (``python -m txcat_rules example``)."""
