@@ -346,6 +346,121 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
                                             ", ".join(p.name for p in written))
 
 
+_FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="LABELED...")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), required=True,
+              help="openai-chat: {messages: [system, user, assistant]}; openai-completion: "
+                   "{prompt, completion}; alpaca: {instruction, input, output}; bedrock: "
+                   "{prompt, completion} as Bedrock customization jobs take it.")
+@click.option("-o", "--output", required=True, metavar="TRAIN.jsonl",
+              help="Training file to write (atomically).")
+@click.option("--validation-out", metavar="VALIDATION.jsonl",
+              help="Also write a validation file, split off stratified by label.")
+@click.option("--validation-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.1, show_default=True, help="Share of rows in the validation file.")
+@click.option("--group-by-merchant", is_flag=True,
+              help="Keep each merchant's rows on one side of the validation split.")
+@click.option("--no-redact", is_flag=True,
+              help="Keep CPF, CNPJ, agency/account, card numbers, e-mails and phones "
+                   "(masked by default: these files are uploaded to a remote service).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--label-column", metavar="NAME", help="Column holding the labels.")
+@click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
+@_column_options
+def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | None,
+           validation_size: float, group_by_merchant: bool, no_redact: bool, seed: int,
+           label_column: str | None, label_set: str | None, **columns: Any) -> None:
+    """Write labeled statements as JSONL for hosted fine-tuning (OpenAI, Bedrock, ...).
+
+    The user turn is the row as in txcat's origin prompt (data,código,valor,tipo);
+    the answer is its label. Check the result with 'txcat check-jsonl'.
+    """
+    with _user_errors():
+        from txcat.export import export_jsonl
+        from txcat.training import read_labeled
+
+        labels = _label_set(label_set)
+        data = read_labeled(files, label_column=label_column, labels=labels,
+                            overrides=_overrides(columns))
+        summary = export_jsonl(data, fmt, output, validation_out=validation_out,
+                               validation_size=validation_size,
+                               group_by_merchant=group_by_merchant, redact=not no_redact,
+                               seed=seed, labels=labels)
+        log = logging.getLogger("txcat")
+        for written in summary["files"]:
+            counts = ", ".join(f"{k} {v}" for k, v in written["labels"].items())
+            extra = ("; no merchant in both files" if written["role"] == "validation"
+                     and summary["group_by_merchant"] else "")
+            log.info("wrote %d %s examples to %s (%s)%s", written["examples"], fmt,
+                     written["path"], counts, extra)
+        if no_redact:
+            log.warning("personal data is not masked (--no-redact); review the file before "
+                        "uploading it")
+        elif summary["redacted_rows"]:
+            log.info("personal data masked in %d rows (CPF, CNPJ, agency/account, card, "
+                     "e-mail, phone); --no-redact keeps it", summary["redacted_rows"])
+
+
+@main.command("check-jsonl")
+@click.argument("file", metavar="FILE.jsonl")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), required=True)
+@click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
+@click.option("--price-per-million", type=click.FloatRange(0, None), metavar="PRICE",
+              help="Training price per 1M tokens, for a cost estimate.")
+@click.option("--epochs", type=click.IntRange(1, None), default=3, show_default=True,
+              help="Training epochs, for the token and cost estimate.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check_jsonl_command(file: str, fmt: str, label_set: str | None,
+                        price_per_million: float | None, epochs: int, as_json: bool) -> None:
+    """Validate a fine-tuning JSONL file line by line, as the services do.
+
+    Checks JSON per line, required keys and roles, non-empty contents, the label
+    set and the example count; counts tokens and estimates cost. Exit status 1
+    when errors are found.
+    """
+    with _user_errors():
+        import json
+
+        from txcat.export import check_jsonl
+
+        report = check_jsonl(file, fmt, labels=_label_set(label_set),
+                             price_per_million=price_per_million, epochs=epochs)
+        if as_json:
+            click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            for problem in report.errors[:50]:
+                where = f"{file}:{problem.line}" if problem.line else file
+                click.echo(f"{where}: {problem.message}")
+            if len(report.errors) > 50:
+                click.echo(f"... and {len(report.errors) - 50} more errors")
+            for warning in report.warnings:
+                click.echo(f"warning: {warning}")
+            counts = ", ".join(f"{k} {v}" for k, v in report.label_counts.items())
+            click.echo(f"{file}: {report.examples} examples ({counts})")
+            how = (" (estimated at ~4 characters a token; install tiktoken for exact counts)"
+                   if report.tokens_estimated else "")
+            click.echo(f"tokens: {report.tokens_total:,} in all, {report.tokens_max:,} at most "
+                       f"per example{how}")
+            if report.estimated_cost is not None:
+                click.echo(f"training: {report.training_tokens:,} tokens over {epochs} epochs, "
+                           f"about {report.estimated_cost:,.2f} at {price_per_million:,.2f} "
+                           "per 1M tokens")
+            click.echo("OK" if report.ok else f"{len(report.errors)} errors found")
+        if not report.ok:
+            sys.exit(1)
+
+
+def _label_set(text: str | None) -> list[str]:
+    from txcat.labels import DEFAULT_LABELS
+
+    if not text:
+        return list(DEFAULT_LABELS)
+    return [x.strip().upper() for x in text.split(",") if x.strip()]
+
+
 def _parse_train_sizes(text: str | None) -> list[int | str]:
     if not text:
         return []

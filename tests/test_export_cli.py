@@ -1,0 +1,70 @@
+"""txcat export / check-jsonl as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import SAMPLES
+
+from txcat.cli import main
+
+LABELED = str(SAMPLES / "labeled" / "c6.csv")
+
+
+@pytest.mark.parametrize("fmt, keys", [
+    ("openai-chat", {"messages"}),
+    ("openai-completion", {"prompt", "completion"}),
+    ("alpaca", {"instruction", "input", "output"}),
+    ("bedrock", {"prompt", "completion"}),
+])
+def test_export_then_check_passes_for_every_format(fmt: str, keys: set[str],
+                                                   tmp_path: Path) -> None:
+    train, validation = tmp_path / "train.jsonl", tmp_path / "validation.jsonl"
+    result = CliRunner().invoke(main, ["export", LABELED, "--format", fmt, "-o", str(train),
+                                       "--validation-out", str(validation)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote 504 {fmt} examples" in result.stderr
+    first = json.loads(train.read_text(encoding="utf-8").splitlines()[0])
+    assert set(first) == keys
+    for path in (train, validation):
+        checked = CliRunner().invoke(main, ["check-jsonl", str(path), "--format", fmt])
+        assert checked.exit_code == 0, checked.output
+        assert checked.stdout.splitlines()[-1] == "OK"
+
+
+def test_check_names_the_line_of_each_problem_and_exits_1(tmp_path: Path) -> None:
+    train = tmp_path / "t.jsonl"
+    CliRunner().invoke(main, ["export", LABELED, "--format", "openai-chat", "-o", str(train)])
+    lines = train.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[2])
+    record["messages"][-1]["content"] = "DIVERSAO"
+    lines[2] = json.dumps(record, ensure_ascii=False)
+    lines[5] = "{broken"
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "openai-chat",
+                                       "--price-per-million", "8"])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert f"{train}:3: " in out and "DIVERSAO" in out
+    assert f"{train}:6: invalid JSON" in out
+    assert out.splitlines()[-1] == "2 errors found"
+    assert "training: " in out and "per 1M tokens" in out
+
+
+def test_export_masks_personal_data_unless_asked_not_to(tmp_path: Path) -> None:
+    labeled = tmp_path / "l.csv"
+    labeled.write_text("data,valor,codigo,descricao,label\n"
+                       "01/09/2024,-9.00,a,Pix enviado - JOAO - 123.456.789-09 - "
+                       "BANCO X (0001) Agência: 1234 Conta: 56789-0,LAZER\n", encoding="utf-8")
+    masked = CliRunner().invoke(main, ["export", str(labeled), "--format", "alpaca",
+                                       "-o", str(tmp_path / "m.jsonl")])
+    assert masked.exit_code == 0, masked.output
+    text = (tmp_path / "m.jsonl").read_text(encoding="utf-8")
+    assert "123.456.789-09" not in text and "56789-0" not in text
+    kept = CliRunner().invoke(main, ["export", str(labeled), "--format", "alpaca", "--no-redact",
+                                     "-o", str(tmp_path / "k.jsonl")])
+    assert "123.456.789-09" in (tmp_path / "k.jsonl").read_text(encoding="utf-8")
+    assert "not masked" in kept.stderr
