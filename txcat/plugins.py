@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "txcat.layouts",
     "txcat.strategies.tfidf",
     "txcat.strategies.bert",
+    "txcat.strategies.zero_shot",
 )
 
 

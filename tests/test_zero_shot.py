@@ -1,0 +1,90 @@
+"""zero-shot: nearest label description by embeddings, no labeled rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from click.testing import CliRunner  # noqa: E402
+from helpers import SAMPLES  # noqa: E402
+from tiny_models import build_tiny_bert  # noqa: E402
+
+from txcat.cli import main  # noqa: E402
+from txcat.errors import StrategyError  # noqa: E402
+from txcat.modeldir import load_model, save_model  # noqa: E402
+from txcat.strategies.zero_shot import ZeroShotStrategy  # noqa: E402
+from txcat.transactions import Transaction  # noqa: E402
+
+DESCRIPTIONS = {"LAZER": ["saida | pizzaria bella"], "NECESSIDADE": ["saida | padaria sol"],
+                "TRABALHO": ["saida | posto shell", "saida | estacionamento centro"]}
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    root = tmp_path_factory.mktemp("zero-shot")
+    words = [t for texts in DESCRIPTIONS.values() for t in texts]
+    base = build_tiny_bert(root / "encoder", words)
+    descriptions = root / "descriptions.json"
+    descriptions.write_text(json.dumps(DESCRIPTIONS), encoding="utf-8")
+    return str(base), str(descriptions)
+
+
+def tx(description: str) -> Transaction:
+    return Transaction(description=description, amount=-10.0)
+
+
+def model(setup: tuple[str, str]) -> ZeroShotStrategy:
+    base, descriptions = setup
+    return ZeroShotStrategy(base_model=base, descriptions_file=descriptions,
+                            directory_hints=False, device="cpu").fit([], [])
+
+
+def test_a_row_worded_like_a_description_gets_its_label(setup: tuple[str, str]) -> None:
+    # Identical text -> identical embedding -> cosine 1, the maximum: a property of the
+    # method, whatever the (here random) encoder weights.
+    m = model(setup)
+    rows = [tx("Pizzaria Bella"), tx("Padaria Sol"), tx("Estacionamento Centro")]
+    assert m.labels_ == ["LAZER", "NECESSIDADE", "TRABALHO"]
+    assert m.predict(rows) == ["LAZER", "NECESSIDADE", "TRABALHO"]
+    proba = m.predict_proba(rows)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_save_load_round_trip(setup: tuple[str, str], tmp_path: Path) -> None:
+    m = model(setup)
+    save_model(m, tmp_path / "zs")
+    assert json.loads((tmp_path / "zs" / "descriptions.json").read_text()) == DESCRIPTIONS
+    loaded = load_model(tmp_path / "zs")
+    rows = [tx("Pizzaria Bella"), tx("Posto Shell Centro")]
+    np.testing.assert_allclose(loaded.predict_proba(rows), m.predict_proba(rows), atol=1e-6)
+
+
+def test_labels_without_a_description_are_refused(setup: tuple[str, str]) -> None:
+    base, descriptions = setup
+    strategy = ZeroShotStrategy(base_model=base, descriptions_file=descriptions)
+    with pytest.raises(StrategyError, match="no description for label"):
+        strategy.fit([tx("x")], ["VIAGEM"])
+
+
+@pytest.mark.parametrize("content", ["[]", "{\"LAZER\": []}", "not json"])
+def test_bad_descriptions_files_are_clear_errors(content: str, tmp_path: Path,
+                                                 setup: tuple[str, str]) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(content)
+    with pytest.raises(StrategyError, match="d.json"):
+        ZeroShotStrategy(base_model=setup[0], descriptions_file=str(path)).fit([], [])
+
+
+def test_classify_with_zero_shot_needs_no_labeled_rows() -> None:
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"), "--strategy",
+                                       "zero-shot"])
+    assert result.exit_code == 0, result.output
+    rows = result.stdout.splitlines()
+    assert rows[0] == "código,informação" and len(rows) == 11
+    assert {r.split(",")[1] for r in rows[1:]} <= {"LAZER", "NECESSIDADE", "TRABALHO"}
