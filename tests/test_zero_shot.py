@@ -11,15 +11,15 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from click.testing import CliRunner  # noqa: E402
-from helpers import SAMPLES  # noqa: E402
-from tiny_models import build_tiny_bert  # noqa: E402
+from click.testing import CliRunner
+from helpers import SAMPLES
+from tiny_models import build_tiny_bert
 
-from txcat.cli import main  # noqa: E402
-from txcat.errors import StrategyError  # noqa: E402
-from txcat.modeldir import load_model, save_model  # noqa: E402
-from txcat.strategies.zero_shot import ZeroShotStrategy  # noqa: E402
-from txcat.transactions import Transaction  # noqa: E402
+from txcat.cli import main
+from txcat.errors import StrategyError
+from txcat.modeldir import load_model, save_model
+from txcat.strategies.zero_shot import ZeroShotStrategy
+from txcat.transactions import Transaction
 
 DESCRIPTIONS = {"LAZER": ["saida | pizzaria bella"], "NECESSIDADE": ["saida | padaria sol"],
                 "TRABALHO": ["saida | posto shell", "saida | estacionamento centro"]}
@@ -77,7 +77,7 @@ def test_bad_descriptions_files_are_clear_errors(content: str, tmp_path: Path,
                                                  setup: tuple[str, str]) -> None:
     path = tmp_path / "d.json"
     path.write_text(content)
-    with pytest.raises(StrategyError, match="d.json"):
+    with pytest.raises(StrategyError, match=r"d\.json"):
         ZeroShotStrategy(base_model=setup[0], descriptions_file=str(path)).fit([], [])
 
 
