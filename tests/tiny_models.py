@@ -30,3 +30,28 @@ def build_tiny_bert(directory: Path, texts: Iterable[str], seed: int = 0) -> Pat
     BertModel(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+def build_tiny_decoder(directory: Path, texts: Iterable[str], seed: int = 0) -> Path:
+    """A 2-layer Llama with a word-level tokenizer over the words of ``texts``."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    torch.manual_seed(seed)
+    specials = ["<pad>", "<unk>", "<s>", "</s>"]
+    splitter = pre_tokenizers.Whitespace()
+    words = sorted({w for text in texts for w, _ in splitter.pre_tokenize_str(text)})
+    vocab = {t: i for i, t in enumerate([*specials, *[w for w in words if w not in specials]])}
+    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    core.pre_tokenizer = splitter
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, pad_token="<pad>",
+                                        unk_token="<unk>", bos_token="<s>", eos_token="</s>")
+    config = LlamaConfig(vocab_size=len(vocab), hidden_size=64, intermediate_size=128,
+                         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
+                         max_position_embeddings=512, pad_token_id=0, bos_token_id=2,
+                         eos_token_id=3, tie_word_embeddings=False)
+    directory.mkdir(parents=True, exist_ok=True)
+    LlamaForCausalLM(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

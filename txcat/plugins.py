@@ -33,6 +33,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "txcat.strategies.tfidf",
     "txcat.strategies.bert",
     "txcat.strategies.zero_shot",
+    "txcat.strategies.lora",
 )
 
 

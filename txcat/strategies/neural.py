@@ -39,7 +39,12 @@ def default_encoder() -> str:
 def quiet_transformers() -> None:
     """No weight-loading reports or download bars in a CLI's output."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import warnings
+
     import transformers
+
+    # Deprecation notices between peft and transformers versions are not the user's to fix.
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)\b")
 
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
