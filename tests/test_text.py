@@ -39,3 +39,18 @@ def test_clean_description_drops_identifiers_and_accents() -> None:
     assert clean_description(PIX_VIA_NUBANK) == "transferencia recebida pelo pix loja de doces"
     assert column_key("Nº documento") == "nodocumento"
     assert column_key("Saída(R$)") == "saidar"
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ("Compra no débito - PAYPAL *LOJINHAXYZ", "lojinhaxyz"),
+    ("Paypal *Oficina Do Zeca", "oficina zeca"),
+    ("EBANX*ESTUDIOQWERTY", "estudioqwerty"),
+    ("PAGTO TITULO TRANSPORTADORA SANTA E", "transportadora santa"),
+    ("DL*ASSINATURAXPTO", "assinaturaxpto"),
+    ("PICPAY *MARIA DOCES", "maria doces"),
+])
+def test_payment_processors_and_boleto_wording_are_not_the_counterpart(
+        description: str, expected: str) -> None:
+    assert default_matcher().find(description) == [] or \
+        all(m.scope == "generic" for m in default_matcher().find(description))
+    assert counterpart(description) == expected

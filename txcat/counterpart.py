@@ -13,7 +13,17 @@ import re
 from txcat.text import clean_description
 
 # Words of payment wording, banks and company suffixes, never a counterpart's name.
-WORDING = frozenset([
+# Payment processors and card acquirers print their own name before the merchant's
+# ('PAYPAL *LOJA', 'EBANX*SPOTIFY'): theirs is never the counterpart.
+PROCESSORS = frozenset([
+    "paypal", "ebanx", "dlocal", "picpay", "payu", "iugu", "pagarme", "zoop", "getnet",
+    "safrapay", "infinitepay", "ton", "moip", "wirecard", "paddle", "fastspring", "adyen",
+    "stripe", "vindi", "asaas", "mercpago", "pagbank", "pagbrasil", "hotmart", "eduzz",
+    "kiwify", "braip", "monetizze", "yapay", "sumup", "cielo", "stone", "rede", "pagseguro",
+    "mercadopago",
+])
+
+WORDING = PROCESSORS | frozenset([
     "transferencia", "transf", "enviada", "enviado", "recebida", "recebido", "pelo", "pela",
     "pix", "ted", "doc", "tev", "compra", "compras", "no", "na", "com", "cartao", "credito",
     "debito", "debitos", "aut", "automatico", "automatica", "pagamento", "pagto", "pag", "pg",
@@ -22,7 +32,8 @@ WORDING = frozenset([
     "sispag", "int", "banco", "bco", "agencia", "ag", "conta", "cc", "instituicao", "pagamentos",
     "ip", "sa", "s", "a", "ltda", "me", "eireli", "epp", "br", "com", "www", "ifd", "ifood",
     "mp", "ebn", "dl", "pp", "ec", "pagseguro", "mercadopago", "sumup", "stone", "cielo", "rede",
-    "saque", "tarifa", "valor", "via", "app",
+    "saque", "tarifa", "valor", "via", "app", "titulo", "tit", "ref", "referente", "fatura",
+    "estabelecimento",
 ])
 
 _SEGMENT_SPLIT = re.compile(r"\s+-\s+|\s*:\s*|\*")
