@@ -48,9 +48,14 @@ class MerchantMatcher:
                 if key:
                     self._by_alias.setdefault(key, merchant)
         self._longest = max((len(k) for k in self._by_alias), default=0)
+        # Descriptions repeat; matching is pure, so remember recent answers.
+        self._cached = lru_cache(maxsize=65536)(self._find)
 
     def find(self, description: str) -> list[Merchant]:
         """Entries whose alias appears as whole words in the description, each once."""
+        return list(self._cached(description))
+
+    def _find(self, description: str) -> tuple[Merchant, ...]:
         tokens = fold(strip_bank_details(description)).split()
         found: list[Merchant] = []
         i = 0
@@ -64,7 +69,7 @@ class MerchantMatcher:
                     break
             else:
                 i += 1
-        return found
+        return tuple(found)
 
     def feature_tokens(self, description: str) -> list[str]:
         """Tokens a text model can weigh: the label and kind of each match, by scope."""

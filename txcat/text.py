@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
+
+#: Statements repeat the same descriptions (the same bakery every week): the pure text
+#: functions below remember this many recent results.
+CACHE_SIZE = 65536
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -65,11 +70,13 @@ def first_column(columns: Sequence[str], aliases: Sequence[str]) -> str | None:
     return next((by_key[alias] for alias in aliases if alias in by_key), None)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation turned to spaces, single-spaced."""
     return _SPACES.sub(" ", _NON_ALNUM.sub(" ", strip_accents(text).lower())).strip()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def clean_description(text: str) -> str:
     """Fold a description after removing CNPJ/CPF, agency/account numbers and digits.
 

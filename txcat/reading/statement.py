@@ -174,6 +174,7 @@ class Statement:
 
         desc_cols = [i for i in (col(c) for c in layout.description) if i is not None]
         header_keys = keys
+        header_first = self.columns[0].strip().casefold() if self.columns else ""
         date_col, amount_col, id_col = col(layout.date), col(layout.amount), col(layout.id)
         credit_col, debit_col = col(layout.credit), col(layout.debit)
         direction_col = col(layout.direction)
@@ -184,7 +185,8 @@ class Statement:
                 last_line = self.header_line + self._reader.line_num
                 if not cells or not any(c.strip() for c in cells):
                     continue
-                if [column_key(c) for c in cells] == header_keys:  # two exports pasted together
+                if cells[0].strip().casefold() == header_first and \
+                        [column_key(c) for c in cells] == header_keys:  # two exports pasted
                     self.stats.repeated_headers += 1
                     continue
                 self.stats.rows += 1
