@@ -86,7 +86,8 @@ def test_builtins_are_registered_as_plugins() -> None:
     assert "nubank-conta" in {layout.name for layout in plugins.get_layouts()}
 
 
-def test_a_plugin_strategy_is_listed_and_usable_from_the_cli(register: Any) -> None:
+def test_hook_register_strategies(register: Any) -> None:
+    """A plugin strategy is listed, and usable from the CLI, through the hook."""
     register(register_strategies=lambda register: (register(KeywordStrategy),
                                                    register(NeedsMissingModule)))
     assert plugins.get_strategies()["keyword-test"] is KeywordStrategy
@@ -102,7 +103,8 @@ def test_a_plugin_strategy_is_listed_and_usable_from_the_cli(register: Any) -> N
     assert "cannot run here" in result.output
 
 
-def test_a_plugin_layout_is_detected_without_flags(register: Any) -> None:
+def test_hook_register_layouts(register: Any) -> None:
+    """A plugin layout is detected without flags, through the hook."""
     layout = Layout(name="banco-teste", title="Banco Teste", columns=("Quando", "Onde", "Quanto"),
                     description=("Onde",), date="Quando", amount="Quanto", decimal=",")
     register(register_layouts=lambda register: register(layout))

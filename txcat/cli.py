@@ -595,6 +595,26 @@ def strategies(as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def plugins(as_json: bool) -> None:
+    """List installed plugins (built-in and third-party) and the hooks each implements.
+
+    TXCAT_LOAD_PLUGINS=name1,name2 loads only those third-party plugins.
+    """
+    with _user_errors():
+        import json
+
+        from txcat.plugins import list_plugins
+
+        rows = list_plugins()
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            click.echo(f"{row['name']} ({row['source']}): {', '.join(row['hooks']) or '-'}")
+
+
+@main.command()
 def layouts() -> None:
     """List the bank statement layouts recognised without flags."""
     with _user_errors():

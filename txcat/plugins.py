@@ -28,12 +28,16 @@ logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "txcat"
 
+#: Which installed distribution each entry-point plugin came from, for 'txcat plugins'.
+_SOURCES: dict[str, str] = {}
+
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "txcat.layouts",
     "txcat.strategies.tfidf",
     "txcat.strategies.bert",
     "txcat.strategies.zero_shot",
     "txcat.strategies.lora",
+    "txcat.strategies.cascade",
 )
 
 
@@ -58,6 +62,9 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
+            dist = getattr(ep, "dist", None)
+            if dist is not None:
+                _SOURCES[ep.name] = f"{dist.metadata['Name']} {dist.version}"
         except Exception as exc:  # a broken plugin must not break txcat
             logger.warning("plugin %r could not be loaded and is skipped: %s", ep.name, exc)
 
@@ -140,3 +147,17 @@ def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy
         return cls(**(params or {}))
     except (TypeError, ValueError) as exc:
         raise StrategyError(f"strategy {name!r}: bad parameters ({exc})") from None
+
+
+def list_plugins() -> list[dict[str, Any]]:
+    """Every registered plugin: its name, the hooks it implements, and where it comes
+    from (a built-in module, or the distribution that installed its entry point)."""
+    pm = get_plugin_manager()
+    plugins = []
+    for plugin in pm.get_plugins():
+        name = pm.get_name(plugin) or repr(plugin)
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+        source = "built-in" if name in DEFAULT_PLUGINS else _SOURCES.get(name, "registered")
+        plugins.append({"name": name, "hooks": hooks, "source": source})
+    order = {name: i for i, name in enumerate(DEFAULT_PLUGINS)}
+    return sorted(plugins, key=lambda p: (order.get(p["name"], len(order)), p["name"]))
