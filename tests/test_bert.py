@@ -137,3 +137,31 @@ def test_early_stopping_rule() -> None:
     assert stopper.update(0.80005) == (False, False)  # within min_delta: no improvement
     assert stopper.update(0.9) == (False, True)  # second epoch in a row without one
     assert stopper.best_epoch == 2 and stopper.best == 0.8
+
+
+def test_train_and_classify_with_bert_from_the_cli(tiny_base: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from txcat.cli import main
+
+    labeled = tmp_path / "l.csv"
+    txs, labels = rows(NAMES[:15])
+    labeled.write_text("data,valor,codigo,descricao,label\n" + "".join(
+        f"01/09/2024,-10.00,r{i},{t.description},{label}\n"
+        for i, (t, label) in enumerate(zip(txs, labels, strict=True))), encoding="utf-8")
+    result = CliRunner().invoke(main, [
+        "train", str(labeled), "--strategy", "bert", "--base-model", tiny_base,
+        "-p", "epochs=40", "-p", "learning_rate=0.003", "-p", "batch_size=16",
+        "-p", "validation_fraction=0.0", "-p", "directory_hints=false",
+        "-p", "precision=fp32", "-p", "device=cpu", "-p", "warmup_fraction=0.0",
+        "-o", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "bert epoch 40" in result.stderr
+    unseen, expected = rows(NAMES[15:])
+    statement = tmp_path / "new.csv"
+    statement.write_text("data,valor,codigo,descricao\n" + "".join(
+        f"02/09/2024,-5.00,n{i},{t.description}\n" for i, t in enumerate(unseen)),
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(statement), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == expected
