@@ -16,7 +16,8 @@ from tiny_models import build_tiny_decoder
 from txcat.errors import ModelError, StrategyError
 from txcat.export.prompts import row_text, system_prompt
 from txcat.modeldir import load_model, save_model
-from txcat.strategies.lora import ALPACA, LoraStrategy
+from txcat.strategies.likelihood import ALPACA
+from txcat.strategies.lora import LoraStrategy
 
 LABELS = ["LAZER", "NECESSIDADE", "TRABALHO"]
 

@@ -35,10 +35,11 @@ from txcat.transactions import Transaction
 if TYPE_CHECKING:
     import numpy as np
 
+    from txcat.strategies.likelihood import LabelScorer
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_DECODER_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
-ALPACA = "### Instruction:\n{instruction}\n\n### Input:\n{row}\n\n### Response:\n"
 
 
 @dataclass
@@ -87,12 +88,18 @@ class LoraStrategy(Strategy):
         if params.get("r", 1) < 1 or params.get("epochs", 1) < 1:
             raise StrategyError("lora: r and epochs must be at least 1")
 
-    # -- prompts --------------------------------------------------------------------
+    # -- prompts and scoring (shared with the hf: LLM backend) ------------------------
+    def _scorer(self) -> LabelScorer:
+        from txcat.strategies.likelihood import LabelScorer
+
+        return LabelScorer(getattr(self, "model_", None), self.tokenizer_,
+                           getattr(self, "device_", None), bf16=getattr(self, "bf16_", False),
+                           max_length=self.settings.max_length, use_chat=self._use_chat())
+
     def prompt(self, tx: Transaction) -> str:
         """The instruction prompt for one row, ending where the answer starts."""
         from txcat.export.prompts import row_text, system_prompt
 
-        instruction = system_prompt(self.labels_)
         row = row_text(tx, redact_data=False)
         if self.settings.directory_hints:
             from txcat.merchants import default_matcher
@@ -100,12 +107,7 @@ class LoraStrategy(Strategy):
             found = default_matcher().find(tx.description)
             if found:
                 row += "\n(" + "; ".join(f"{m.name}: {m.kind}" for m in found) + ")"
-        if self._use_chat():
-            messages = [{"role": "system", "content": instruction},
-                        {"role": "user", "content": row}]
-            return str(self.tokenizer_.apply_chat_template(messages, tokenize=False,
-                                                           add_generation_prompt=True))
-        return ALPACA.format(instruction=instruction, row=row)
+        return self._scorer().prompt(system_prompt(self.labels_), row)
 
     def _use_chat(self) -> bool:
         template = self.settings.template
@@ -117,20 +119,12 @@ class LoraStrategy(Strategy):
 
     def answer_ids(self, label: str) -> list[int]:
         """The tokens of an answer: the label, then end-of-sequence."""
-        ids = self.tokenizer_(label, add_special_tokens=False)["input_ids"]
-        eos = self.tokenizer_.eos_token_id
-        return list(ids) + ([eos] if eos is not None else [])
+        return self._scorer().answer_ids(label)
 
     def features(self, prompt: str, answer: list[int]) -> tuple[list[int], list[int]]:
         """``(input_ids, labels)``: prompt tokens are masked with -100, so only the answer
         is learned. A long prompt loses its start, never the answer."""
-        prompt_ids = self.tokenizer_(prompt, add_special_tokens=False)["input_ids"]
-        bos = self.tokenizer_.bos_token_id
-        if bos is not None and not self._use_chat():
-            prompt_ids = [bos, *prompt_ids]
-        room = max(1, self.settings.max_length - len(answer))
-        prompt_ids = list(prompt_ids)[-room:]
-        return prompt_ids + answer, [-100] * len(prompt_ids) + answer
+        return self._scorer().features(prompt, answer)
 
     # -- model plumbing -------------------------------------------------------------
     def _setup(self) -> None:
@@ -153,37 +147,6 @@ class LoraStrategy(Strategy):
             self.tokenizer_.pad_token = self.tokenizer_.eos_token
         return load_pretrained(AutoModelForCausalLM.from_pretrained, base, "base model",
                                **kwargs)
-
-    def _forward(self, sequences: Sequence[list[int]], keep: int) -> Any:
-        """Logits of the last ``keep`` positions, for left-padded ``sequences``."""
-        import torch
-
-        from txcat.strategies.neural import autocast
-
-        width = max(len(s) for s in sequences)
-        pad = self.tokenizer_.pad_token_id
-        ids = torch.tensor([[pad] * (width - len(s)) + list(s) for s in sequences],
-                           device=self.device_)
-        mask = torch.tensor([[0] * (width - len(s)) + [1] * len(s) for s in sequences],
-                            device=self.device_)
-        positions = (mask.cumsum(dim=1) - 1).clamp(min=0)
-        with autocast(self.device_, self.bf16_):
-            out = self.model_(input_ids=ids, attention_mask=mask, position_ids=positions,
-                              logits_to_keep=keep)
-        return out.logits.float()
-
-    def _answer_log_likelihood(self, batch: Sequence[tuple[list[int], list[int]]]) -> Any:
-        """Summed log-probability of each sequence's answer tokens (labels != -100)."""
-        import torch
-
-        answer_len = max(sum(1 for t in labels if t != -100) for _, labels in batch)
-        logits = self._forward([ids for ids, _ in batch], answer_len + 1)[:, :-1]
-        targets = torch.tensor([[-100] * (answer_len - len(ans)) + ans for ans in
-                                ([t for t in labels if t != -100] for _, labels in batch)],
-                               device=self.device_)
-        logp = torch.log_softmax(logits, dim=-1)
-        picked = logp.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-        return (picked * (targets != -100)).sum(dim=1)
 
     # -- the estimator contract -------------------------------------------------------
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> LoraStrategy:
@@ -220,6 +183,7 @@ class LoraStrategy(Strategy):
                                       lr=s.learning_rate)
         schedule = get_linear_schedule_with_warmup(optimizer, int(0.05 * steps), steps)
         stopper, best_state, done = EarlyStopping(s.patience), None, 0
+        scorer = self._scorer()
         self.history_: list[dict[str, float]] = []
         for epoch in range(1, s.epochs + 1):
             self.model_.train()
@@ -228,7 +192,7 @@ class LoraStrategy(Strategy):
             for start in range(0, len(train), s.batch_size):
                 batch = train[start : start + s.batch_size]
                 tokens = sum(sum(1 for t in labels if t != -100) for _, labels in batch)
-                loss = -self._answer_log_likelihood(batch).sum() / tokens
+                loss = -scorer.log_likelihood(batch).sum() / tokens
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
                 optimizer.step()
@@ -240,7 +204,7 @@ class LoraStrategy(Strategy):
                     self.progress("train", done, steps)
             record = {"epoch": epoch, "train_loss": total / len(train)}
             if validation:
-                record["validation_loss"] = self._validation_loss(validation)
+                record["validation_loss"] = self._validation_loss(scorer, validation)
             self.history_.append(record)
             logger.info("lora epoch %d: %s", epoch, ", ".join(
                 f"{k} {v:.4f}" for k, v in record.items() if k != "epoch"))
@@ -257,7 +221,8 @@ class LoraStrategy(Strategy):
         self.model_.eval()
         return self
 
-    def _validation_loss(self, examples: list[tuple[list[int], list[int]]]) -> float:
+    def _validation_loss(self, scorer: LabelScorer,
+                         examples: list[tuple[list[int], list[int]]]) -> float:
         import torch
 
         self.model_.eval()
@@ -265,14 +230,13 @@ class LoraStrategy(Strategy):
             total = tokens = 0.0
             for start in range(0, len(examples), 32):
                 batch = examples[start : start + 32]
-                total -= float(self._answer_log_likelihood(batch).sum())
+                total -= float(scorer.log_likelihood(batch).sum())
                 tokens += sum(sum(1 for t in labels if t != -100) for _, labels in batch)
         self.model_.train()
         return total / tokens
 
     def predict_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
         import numpy as np
-        import torch
 
         from txcat.strategies.neural import dedupe
 
@@ -280,21 +244,14 @@ class LoraStrategy(Strategy):
         if not transactions:
             return np.zeros((0, len(self.labels_)))
         prompts, index = dedupe([self.prompt(tx) for tx in transactions])
-        answers = [self.answer_ids(label) for label in self.labels_]
-        k = len(self.labels_)
-        scores = np.zeros((len(prompts), k))
-        per_batch = max(1, 32 // k)
-        with torch.inference_mode():
-            for start in range(0, len(prompts), per_batch):
-                chunk = prompts[start : start + per_batch]
-                batch = [self.features(p, a) for p in chunk for a in answers]
-                ll = self._answer_log_likelihood(batch).cpu().numpy().reshape(len(chunk), k)
-                scores[start : start + len(chunk)] = ll
-                if self.progress is not None:
-                    self.progress("predict", start + len(chunk), len(prompts))
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return (exp / exp.sum(axis=1, keepdims=True))[index]
+        report = None
+        if self.progress is not None:
+            progress = self.progress
+            report = lambda done, total: progress("predict", done, total)  # noqa: E731
+        proba = self._scorer().label_probabilities(
+            prompts, self.labels_, rows_per_batch=max(1, 32 // len(self.labels_)),
+            progress=report)
+        return proba[index]
 
     # -- persistence -----------------------------------------------------------------
     def save(self, directory: Path) -> None:
