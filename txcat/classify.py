@@ -37,6 +37,9 @@ def classify_stream(strategy: Strategy, transactions: Iterable[Transaction], *,
         proba = strategy.predict_proba(batch)
         best = proba.argmax(axis=1)
         for tx, i, row in zip(batch, best, proba, strict=True):
+            if row.sum() <= 0:  # the strategy abstained: review, never a guessed label
+                yield Prediction(tx, REVIEW_LABEL, 0.0, REVIEW_LABEL)
+                continue
             confidence = float(row[i])
             predicted = strategy.labels_[i]
             doubtful = threshold is not None and confidence < threshold

@@ -97,6 +97,39 @@ def _overrides(kwargs: dict[str, Any]) -> Any:
                            date=kwargs.pop("date_column"), id=kwargs.pop("id_column"))
 
 
+def _llm_options(func: F) -> F:
+    options = [
+        click.option("--llm", metavar="SPEC",
+                     help="Model for the prompt strategies (few-shot, zero-shot): "
+                          "openai:MODEL, ollama:MODEL or hf:PATH_OR_ID. Default $TXCAT_LLM. "
+                          "The API key comes from $OPENAI_API_KEY."),
+        click.option("--llm-base-url", metavar="URL",
+                     help="Any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio)."),
+        click.option("--prompt-template", metavar="FILE",
+                     help="Your own prompt template ($labels, $descriptions, $examples)."),
+        click.option("--no-redact", is_flag=True,
+                     help="Send CPF, CNPJ, account numbers, e-mails and phones unmasked "
+                          "(masked by default in prompts)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _llm_params(llm: str | None, base_url: str | None, template: str | None,
+                no_redact: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if llm:
+        params["llm"] = llm
+    if base_url:
+        params["llm_base_url"] = base_url
+    if template:
+        params["prompt_template"] = template
+    if no_redact:
+        params["redact"] = False
+    return params
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="txcat")
 @click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors on stderr.")
@@ -133,10 +166,15 @@ def main(quiet: bool) -> None:
                    "model (see 'txcat strategies').")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), metavar="P",
               help="Rows whose confidence is below P get the label REVISAR, for review.")
+@_llm_options
+@click.option("--examples", metavar="LABELED.csv",
+              help="few-shot: the labeled rows to draw examples from (default: the bundled "
+                   "corpus).")
 @_column_options
 def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
              model_dir: Path | None, strategy: str | None, threshold: float | None,
-             **columns: Any) -> None:
+             llm: str | None, llm_base_url: str | None, prompt_template: str | None,
+             no_redact: bool, examples: str | None, **columns: Any) -> None:
     """Label every row of statement FILE(s); '-' reads standard input.
 
     Output rows keep input order, one per data row. With no --model or
@@ -145,6 +183,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
     """
     with _user_errors():
         from txcat.classify import classify_stream
+        from txcat.labels import REVIEW_LABEL
         from txcat.output import PredictionWriter, open_output, prepare_output
         from txcat.reading import open_statement
 
@@ -153,17 +192,21 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         if output is not None and output != "-":
             prepare_output(output)
         overrides = _overrides(columns)
+        llm_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
+        if model_dir is not None and (llm_params or examples):
+            raise click.UsageError("--llm/--examples choose a prompt strategy; a --model "
+                                   "directory already holds its settings")
         fmt = fmt or ("jsonl" if output and output.endswith(".jsonl") else "csv")
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(f, overrides=overrides))
                           for f in files]
-            model = _load_model(model_dir, strategy)
+            model = _load_model(model_dir, strategy, llm_params, examples)
             columns_union: list[str] = []
             for st in statements:
                 columns_union += [c for c in st.columns if c not in columns_union]
             progress = _Progress()
-            total = review = 0
+            total = review = abstained = 0
             with open_output(output) as handle:
                 writer = PredictionWriter(handle, fmt, columns_union)
                 for st in statements:
@@ -172,21 +215,39 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
                         writer.write(prediction)
                         total += 1
                         review += prediction.label != prediction.predicted
+                        abstained += prediction.predicted == REVIEW_LABEL
             progress.finish(total)
+        if abstained:
+            logging.getLogger("txcat").warning(
+                "%d rows got no valid answer from the model and were labeled %s", abstained,
+                REVIEW_LABEL)
         if threshold is not None:
             logging.getLogger("txcat").info(
                 "%d of %d rows below confidence %.2f were labeled REVISAR", review, total,
                 threshold)
 
 
-def _load_model(model_dir: Path | None, strategy: str | None) -> Any:
+def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, Any],
+                examples: str | None) -> Any:
+    """A saved model; a strategy made with options (fitted on --examples or the bundled
+    corpus, not cached); or the cached bundled-corpus model (the default)."""
     if model_dir is not None:
         from txcat.modeldir import load_model
 
         return load_model(model_dir)
-    from txcat.default_model import DEFAULT_STRATEGY, load_bundled_model
+    from txcat.default_model import DEFAULT_STRATEGY, bundled_training_data, load_bundled_model
+    from txcat.plugins import create_strategy, get_strategy
+    from txcat.training import read_labeled
 
-    return load_bundled_model(strategy or DEFAULT_STRATEGY)
+    if not params and not examples and get_strategy(strategy or DEFAULT_STRATEGY).cache_bundled:
+        return load_bundled_model(strategy or DEFAULT_STRATEGY)
+
+    name = strategy or ("few-shot" if "llm" in params or examples else DEFAULT_STRATEGY)
+    model = create_strategy(name, params)
+    data = read_labeled([examples]) if examples else bundled_training_data()
+    return model.fit(data.transactions, data.labels)
+
+
 
 
 class _Progress:
@@ -222,10 +283,12 @@ class _Progress:
 @click.option("--base-model", metavar="ID_OR_DIR",
               help="For bert/lora/zero-shot: a Hugging Face model id or local folder "
                    "(default: the bundled all-MiniLM-L6-v2 for encoders).")
+@_llm_options
 @_column_options
 def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: str | None,
           label_set: str | None, params: tuple[str, ...], base_model: str | None,
-          **columns: Any) -> None:
+          llm: str | None, llm_base_url: str | None, prompt_template: str | None,
+          no_redact: bool, **columns: Any) -> None:
     """Train a strategy on labeled statement file(s) and save it to DIR.
 
     A labeled file is any statement txcat reads plus a label column. Use the
@@ -242,7 +305,8 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
 
         labels = [s.strip() for s in label_set.split(",") if s.strip()] if label_set \
             else list(DEFAULT_LABELS)
-        parsed = _parse_params(params)
+        parsed = {**_parse_params(params),
+                  **_llm_params(llm, llm_base_url, prompt_template, no_redact)}
         if base_model:
             parsed["base_model"] = base_model
         model = create_strategy(strategy, parsed)

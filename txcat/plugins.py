@@ -38,6 +38,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "txcat.strategies.zero_shot",
     "txcat.strategies.lora",
     "txcat.strategies.cascade",
+    "txcat.strategies.few_shot",
 )
 
 

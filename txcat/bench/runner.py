@@ -24,6 +24,7 @@ from txcat import __version__
 from txcat.bench.metrics import score
 from txcat.bench.split import Split
 from txcat.errors import TxcatError
+from txcat.llm.base import NoLLMConfigured
 from txcat.training import LabeledData
 from txcat.transactions import Transaction
 
@@ -169,6 +170,10 @@ def _run_one(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str]
         if train_sizes:
             result["learning_curve"] = _learning_curve(spec, train_tx, train_y, test_tx, test_y,
                                                        seed, train_sizes, notify)
+    except NoLLMConfigured as exc:  # not broken: nothing to run it with here
+        result.update(status="unavailable", reason=str(exc))
+        notify(BenchEvent(spec.label, "skipped", result=result))
+        return result
     except Exception as exc:  # one broken strategy must not stop the benchmark
         result.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
         notify(BenchEvent(spec.label, "failed", result=result))

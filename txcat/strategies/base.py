@@ -32,6 +32,9 @@ class Strategy(ABC):
     requires: ClassVar[tuple[str, ...]] = ()
     #: The pip extra that installs ``requires`` (shown in the hint), if any.
     extra: ClassVar[str | None] = None
+    #: Whether ``classify --strategy NAME`` may train it once on the bundled corpus and
+    #: cache it. Prompt strategies say no: they depend on an LLM chosen per run.
+    cache_bundled: ClassVar[bool] = True
 
     labels_: list[str]
 
@@ -67,12 +70,17 @@ class Strategy(ABC):
 
     @abstractmethod
     def predict_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
-        """An ``(n, len(labels_))`` array of probabilities, rows summing to 1."""
+        """An ``(n, len(labels_))`` array of probabilities, rows summing to 1, or all
+        zeros where the strategy abstains (the row is then labeled REVISAR)."""
 
     def predict(self, transactions: Sequence[Transaction]) -> list[str]:
-        """The most probable label of each transaction."""
+        """The most probable label of each transaction; REVISAR where the strategy
+        abstained (an all-zero row: an LLM gave no valid label, say)."""
+        from txcat.labels import REVIEW_LABEL
+
         proba = self.predict_proba(transactions)
-        return [self.labels_[i] for i in proba.argmax(axis=1)]
+        return [self.labels_[i] if row.sum() > 0 else REVIEW_LABEL
+                for i, row in zip(proba.argmax(axis=1), proba, strict=True)]
 
     @abstractmethod
     def save(self, directory: Path) -> None:

@@ -21,6 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
+from txcat.llm.prompting import (
+    PromptSettings,
+    ask,
+    label_descriptions,
+    load_template,
+    make_llm,
+    render,
+    report_usage,
+    row_line,
+)
 from txcat.strategies.base import Strategy
 from txcat.strategies.bert import check_settings
 from txcat.transactions import Transaction
@@ -69,11 +79,15 @@ DEFAULT_DESCRIPTIONS: dict[str, list[str]] = {
 }
 
 DESCRIPTIONS_FILE = "descriptions.json"
+TEMPLATE_FILE = "prompt_template.txt"
 EMBEDDINGS_FILE = "description_embeddings.npy"
 
 
 @dataclass
-class ZeroShotSettings:
+class ZeroShotSettings(PromptSettings):
+    """Embedding backend by default; with ``llm`` set, the labels and their descriptions
+    go into an LLM prompt instead (``prompt_template`` default: llm/templates/zero_shot.txt)."""
+
     base_model: str = ""  # empty: the bundled all-MiniLM-L6-v2
     descriptions_file: str = ""  # JSON {"LABEL": ["description", ...]}; empty: defaults
     temperature: float = 20.0  # scales similarities before the softmax
@@ -88,7 +102,7 @@ class ZeroShotStrategy(Strategy):
 
     name = "zero-shot"
     description = ("no labeled data: nearest label description by sentence embeddings "
-                   "(offline default all-MiniLM-L6-v2)")
+                   "(offline default all-MiniLM-L6-v2), or an LLM prompt with -p llm=...")
     requires = ("torch", "transformers")
     extra = "transformers"
 
@@ -101,6 +115,17 @@ class ZeroShotStrategy(Strategy):
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, ZeroShotSettings, cls.name)
+        if params.get("llm"):
+            from txcat.llm.base import parse_spec
+
+            parse_spec(params["llm"])
+
+    def fitted_encoder(self) -> ZeroShotStrategy:
+        """This strategy with its encoder loaded, for embedding any texts (few-shot uses it)."""
+        from txcat.strategies.neural import default_encoder
+
+        self._load_encoder(self.settings.base_model or default_encoder())
+        return self
 
     def _descriptions(self) -> dict[str, list[str]]:
         path = self.settings.descriptions_file
@@ -160,11 +185,32 @@ class ZeroShotStrategy(Strategy):
         if missing:
             raise StrategyError(f"zero-shot: no description for label(s) {', '.join(missing)}; "
                                 "add them to the descriptions file (-p descriptions_file=...)")
-        self._load_encoder(self.settings.base_model or default_encoder())
         self.labels_ = sorted(descriptions)
         self.descriptions_ = descriptions
+        if self.settings.llm:
+            self.template_ = load_template(self.settings.prompt_template, "zero_shot.txt")
+            render(self.template_, labels="", descriptions="", examples="")  # fail early
+            return self
+        self._load_encoder(self.settings.base_model or default_encoder())
         self._embed_descriptions()
         return self
+
+    def _llm_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
+        import numpy as np
+
+        backend = make_llm(self.settings)
+        described = "\n".join(f"{label}: " + "; ".join(self.descriptions_[label]) + "."
+                               for label in self.labels_)
+        system = render(self.template_, labels=", ".join(self.labels_),
+                        descriptions=described or label_descriptions(self.labels_),
+                        examples="")
+        out = np.zeros((len(transactions), len(self.labels_)))
+        size = self.settings.batch_size
+        for start in range(0, len(transactions), size):
+            rows = [row_line(tx) for tx in transactions[start : start + size]]
+            out[start : start + len(rows)] = ask(backend, system, rows, self.labels_)
+        self.usage_ = report_usage(backend)
+        return out
 
     def _embed_descriptions(self) -> None:
         import numpy as np
@@ -184,6 +230,8 @@ class ZeroShotStrategy(Strategy):
         self.check_fitted()
         if not transactions:
             return np.zeros((0, len(self.labels_)))
+        if self.settings.llm:
+            return self._llm_proba(transactions)
         rows = self.embed([encoder_text(tx, self.settings.directory_hints)
                            for tx in transactions])
         similarity = rows @ self.description_embeddings_.T  # cosine: both are unit vectors
@@ -201,6 +249,9 @@ class ZeroShotStrategy(Strategy):
         self.check_fitted()
         (directory / DESCRIPTIONS_FILE).write_text(
             json.dumps(self.descriptions_, ensure_ascii=False, indent=2), encoding="utf-8")
+        if self.settings.llm:
+            (directory / TEMPLATE_FILE).write_text(self.template_, encoding="utf-8")
+            return
         np.save(directory / EMBEDDINGS_FILE, self.description_embeddings_, allow_pickle=False)
 
     @classmethod
@@ -216,6 +267,9 @@ class ZeroShotStrategy(Strategy):
         if sorted(strategy.descriptions_) != strategy.labels_:
             raise ModelError(f"{directory}: descriptions do not match the labels "
                              f"{strategy.labels_}")
+        if strategy.settings.llm:
+            strategy.template_ = (directory / TEMPLATE_FILE).read_text(encoding="utf-8")
+            return strategy
         strategy._load_encoder(strategy.settings.base_model or default_encoder())
         strategy.description_embeddings_ = np.load(directory / EMBEDDINGS_FILE,
                                                    allow_pickle=False)

@@ -1,0 +1,95 @@
+"""The prompt strategies against a real OpenAI-compatible server on loopback, via the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import SAMPLES
+from llm_server import LLMServer, keyword_label, rows_of, serve
+
+from txcat.cli import main
+
+pytest.importorskip("openai")
+
+
+@pytest.fixture
+def server() -> Iterator[LLMServer]:
+    with serve() as running:
+        yield running
+
+
+def classify(server: LLMServer, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [
+        "classify", str(SAMPLES / "extrato.csv"), "--llm", "openai:fake-model",
+        "--llm-base-url", server.base_url, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_few_shot_classifies_through_an_openai_compatible_server(server: LLMServer) -> None:
+    code, out, err = classify(server, "--strategy", "few-shot")
+    assert code == 0, err
+    rows = out.splitlines()
+    assert rows[0] == "código,informação" and len(rows) == 11
+    sent = [r["row"] for body in server.bodies for r in rows_of(body)]
+    assert [line.split(",")[1] for line in rows[1:]] == [keyword_label(r) for r in sent]
+    system = server.bodies[0]["messages"][0]["content"]
+    assert "=> " in system  # labeled examples from the bundled corpus are in the prompt
+    assert "LLM fake-model: " in err and "tokens" in err
+
+
+def test_personal_data_is_masked_before_it_leaves(server: LLMServer) -> None:
+    code, _, err = classify(server, "--strategy", "few-shot")
+    assert code == 0, err
+    everything = b"".join(server.recorder.raw).decode("utf-8")
+    assert "11.111.222/0001-33" not in everything  # the CNPJ in samples/extrato.csv
+    assert "101112-3" not in everything  # its account number
+    assert "MERCADINHO ESTRELA" in everything  # the counterpart decides the label: kept
+    code, _, _ = classify(server, "--strategy", "few-shot", "--no-redact")
+    assert "11.111.222/0001-33" in b"".join(server.recorder.raw).decode("utf-8")
+
+
+def test_zero_shot_with_an_llm_sends_descriptions_and_no_examples(server: LLMServer) -> None:
+    code, out, err = classify(server, "--strategy", "zero-shot")
+    assert code == 0, err
+    system = server.bodies[0]["messages"][0]["content"]
+    assert "NECESSIDADE: supermercado" in system and "=> " not in system
+    assert len(out.splitlines()) == 11
+
+
+def test_rows_without_a_valid_answer_become_revisar(server: LLMServer) -> None:
+    server.behaviour.malformed = 100
+    server.behaviour.malformed_kind = "not_json"
+    code, out, err = classify(server, "--strategy", "few-shot")
+    assert code == 0, err
+    assert {line.split(",")[1] for line in out.splitlines()[1:]} == {"REVISAR"}
+    assert "10 rows got no valid answer from the model" in err
+
+
+def test_the_openai_key_never_goes_to_another_server(server: LLMServer,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-openai-key")
+    monkeypatch.delenv("TXCAT_LLM_API_KEY", raising=False)
+    code, _, err = classify(server, "--strategy", "few-shot")
+    assert code == 0, err
+    assert b"sk-secret-openai-key" not in b"".join(server.recorder.raw_headers)
+
+
+def test_train_stores_the_example_pool_and_bench_lists_unconfigured_llms(
+        server: LLMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    labeled = str(SAMPLES / "labeled" / "c6.csv")
+    result = CliRunner().invoke(main, ["train", labeled, "--strategy", "few-shot", "--llm",
+                                       "openai:fake-model", "--llm-base-url", server.base_url,
+                                       "-o", str(tmp_path / "fs")])
+    assert result.exit_code == 0, result.output
+    pool = (tmp_path / "fs" / "examples.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(pool) > 100 and "label" in json.loads(pool[0])
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"), "--model",
+                                       str(tmp_path / "fs")])
+    assert result.exit_code == 0, result.output
+    monkeypatch.delenv("TXCAT_LLM", raising=False)
+    result = CliRunner().invoke(main, ["bench", labeled, "--strategies", "tfidf,few-shot"])
+    assert "few-shot: unavailable: no LLM configured" in result.stdout

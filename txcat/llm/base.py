@@ -1,0 +1,117 @@
+"""The one interface every LLM backend implements, and the model-spec parser.
+
+Strategies hand a backend a system prompt and rows (each already rendered as
+text); the backend answers, for each row, a probability per label, or None when
+the model gave no valid label even after one retry (the row then gets REVISAR,
+never a made-up label).
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from txcat.errors import StrategyError, TxcatError
+
+
+class LLMError(TxcatError):
+    """A backend cannot answer at all (server unreachable after retries, bad key...)."""
+
+
+class NoLLMConfigured(StrategyError):
+    """A prompt strategy was asked to run with no model spec: it is unavailable, not broken."""
+
+
+@dataclass
+class Usage:
+    """What a run cost, reported on stderr and in ``txcat bench`` (``usage_``)."""
+
+    requests: int = 0
+    cached: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"requests": self.requests, "cached": self.cached, "retries": self.retries,
+                "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens, "tokens": self.tokens,
+                "cost_usd": self.cost_usd}
+
+
+@dataclass
+class BackendOptions:
+    """Settings shared by backends; each uses the ones that apply to it."""
+
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    redact: bool = True
+    batch_size: int = 20
+    concurrency: int = 4
+    timeout: float = 60.0
+    max_retries: int = 3
+    cache_dir: str | None = None  # None: txcat's cache dir; "" disables the cache
+    price_input_per_million: float | None = None
+    price_output_per_million: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class LLMBackend(ABC):
+    """Label rows with a language model."""
+
+    #: Whether prompts leave the machine (then personal data is redacted by default).
+    remote: bool = False
+
+    def __init__(self, model: str, options: BackendOptions) -> None:
+        self.model = model
+        self.options = options
+        self.usage = Usage()
+
+    @abstractmethod
+    def choose(self, system: str, rows: Sequence[str],
+               labels: Sequence[str]) -> list[dict[str, float] | None]:
+        """For each row text, ``{label: probability}`` over ``labels``, or None when no
+        valid label came back after one retry."""
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """``'openai:gpt-4o-mini'`` -> ``('openai', 'gpt-4o-mini')``; also ``hf:``, ``ollama:``."""
+    kind, sep, model = spec.partition(":")
+    kind = kind.strip().lower()
+    if not sep or not model.strip() or kind not in ("openai", "ollama", "hf"):
+        raise StrategyError(f"model spec {spec!r} not understood: use openai:MODEL (any "
+                            "OpenAI-compatible server, with --llm-base-url), ollama:MODEL "
+                            "or hf:PATH_OR_ID")
+    return kind, model.strip()
+
+
+def configured_spec(spec: str | None) -> str:
+    """The spec given, else ``$TXCAT_LLM``, else :class:`NoLLMConfigured`."""
+    chosen = spec or os.environ.get("TXCAT_LLM", "")
+    if not chosen:
+        raise NoLLMConfigured("no LLM configured: pass --llm openai:MODEL (or -p llm=...), "
+                              "or set TXCAT_LLM")
+    return chosen
+
+
+def make_backend(spec: str, options: BackendOptions | None = None) -> LLMBackend:
+    """The backend a model spec names."""
+    options = options or BackendOptions()
+    kind, model = parse_spec(spec)
+    if kind == "hf":
+        from txcat.llm.hf_backend import HFBackend
+
+        return HFBackend(model, options)
+    from txcat.llm.openai_backend import OpenAIBackend
+
+    if kind == "ollama" and not options.base_url:
+        options.base_url = "http://localhost:11434/v1"
+    return OpenAIBackend(model, options)
