@@ -71,7 +71,7 @@ def test_the_hf_backend_always_answers_a_label(decoder: str) -> None:
 
 def test_few_shot_picks_similar_examples_balanced_across_labels(decoder: str) -> None:
     txs, labels = rows(NAMES)
-    strategy = FewShotStrategy(llm=f"hf:{decoder}", k=3).fit(txs, labels)
+    strategy = FewShotStrategy(llm=f"hf:{decoder}", k=3, selector="tfidf").fit(txs, labels)
     queries, query_labels = rows(["sol"])  # Padaria Sol, Pizzaria Sol, Posto Sol
     picks = strategy.select(queries)
     for query, label, chosen in zip(queries, query_labels, picks, strict=True):
@@ -118,3 +118,14 @@ def test_a_template_with_an_unknown_placeholder_is_refused(decoder: str, tmp_pat
     template.write_text("Rótulos: $labels $nonsense")
     with pytest.raises(StrategyError, match="placeholder"):
         FewShotStrategy(llm=f"hf:{decoder}", prompt_template=str(template)).fit(*rows(NAMES[:2]))
+
+
+def test_embedding_selection_is_the_default_when_an_encoder_is_installed(decoder: str) -> None:
+    txs, labels = rows(NAMES)
+    strategy = FewShotStrategy(llm=f"hf:{decoder}", k=3).fit(txs, labels)
+    assert strategy.selector_ == "embeddings"
+    queries, query_labels = rows(["sol"])
+    for query, label, chosen in zip(queries, query_labels, strategy.select(queries),
+                                    strict=True):
+        own = next(i for i in chosen if strategy.pool_[i][1] == label)
+        assert strategy.pool_[own][0].description == query.description

@@ -47,7 +47,7 @@ TEMPLATE_FILE = "prompt_template.txt"
 @dataclass
 class FewShotSettings(PromptSettings):
     k: int = 8
-    selector: str = "tfidf"  # tfidf, or embeddings (needs the transformers extra)
+    selector: str = "auto"  # embeddings when the transformers extra is installed, else tfidf
     examples_file: str = ""  # a labeled file: the example pool instead of the training rows
 
 
@@ -68,8 +68,8 @@ class FewShotStrategy(Strategy):
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, FewShotSettings, cls.name)
-        if params.get("selector", "tfidf") not in ("tfidf", "embeddings"):
-            raise StrategyError("few-shot: selector must be tfidf or embeddings")
+        if params.get("selector", "auto") not in ("auto", "tfidf", "embeddings"):
+            raise StrategyError("few-shot: selector must be auto, tfidf or embeddings")
         if params.get("k", 8) < 1:
             raise StrategyError("few-shot: k must be at least 1")
         if params.get("llm"):
@@ -98,9 +98,17 @@ class FewShotStrategy(Strategy):
         self._index()
         return self
 
+    def _selector(self) -> str:
+        if self.settings.selector != "auto":
+            return self.settings.selector
+        from txcat.strategies.zero_shot import ZeroShotStrategy
+
+        return "embeddings" if ZeroShotStrategy.availability()[0] else "tfidf"
+
     def _index(self) -> None:
         texts = [tx.description for tx, _ in self.pool_]
-        if self.settings.selector == "embeddings":
+        self.selector_ = self._selector()
+        if self.selector_ == "embeddings":
             from txcat.strategies.zero_shot import ZeroShotStrategy
 
             self.encoder_ = ZeroShotStrategy().fitted_encoder()
@@ -121,7 +129,7 @@ class FewShotStrategy(Strategy):
         import numpy as np
 
         texts = [tx.description for tx in transactions]
-        if self.settings.selector == "embeddings":
+        if self.selector_ == "embeddings":
             similarity = self.encoder_.embed(texts) @ self.pool_vectors_.T
         else:
             similarity = (self.vectorizer_.transform(texts) @ self.pool_vectors_.T).toarray()
