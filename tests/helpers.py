@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import types
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from txcat.transactions import Transaction
 
@@ -30,3 +34,24 @@ TRAIN = [
     ("Compra no crédito - Posto Estrada Real", "TRABALHO"),
     ("Compra no débito - Papelaria Escritório Total", "TRABALHO"),
 ]
+
+
+@contextlib.contextmanager
+def strategy_plugin(name: str, *classes: type[Any]) -> Iterator[None]:
+    """Register strategy classes as a plugin through txcat's real plugin manager,
+    unregistering it afterwards (fakes go through the registry, never around it)."""
+    from txcat import plugins
+    from txcat.hookspecs import hookimpl
+
+    module = types.ModuleType(name)
+
+    def register_strategies(register: Any) -> None:
+        for cls in classes:
+            register(cls)
+
+    module.register_strategies = hookimpl(register_strategies)  # type: ignore[attr-defined]
+    plugins.get_plugin_manager().register(module, name=name)
+    try:
+        yield
+    finally:
+        plugins.get_plugin_manager().unregister(module)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -13,10 +12,9 @@ import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from helpers import SAMPLES
+from helpers import SAMPLES, strategy_plugin
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_score
 
-from txcat import plugins
 from txcat.bench.metrics import bootstrap_interval, score
 from txcat.bench.report import write_report
 from txcat.bench.runner import StrategySpec, parse_specs, run_benchmark
@@ -24,7 +22,6 @@ from txcat.bench.split import make_split, row_key
 from txcat.cli import main
 from txcat.counterpart import counterpart
 from txcat.errors import TxcatError
-from txcat.hookspecs import hookimpl
 from txcat.labels import DEFAULT_LABELS
 from txcat.strategies.tfidf import TfidfStrategy
 from txcat.training import LabeledData, read_labeled
@@ -113,14 +110,8 @@ class Exploding(TfidfStrategy):
 
 @pytest.fixture
 def exploding_plugin() -> Iterator[None]:
-    module = types.ModuleType("exploding-plugin")
-    module.register_strategies = hookimpl(  # type: ignore[attr-defined]
-        lambda register: register(Exploding))
-    plugins.get_plugin_manager().register(module, name="exploding-plugin")
-    try:
+    with strategy_plugin("exploding-plugin", Exploding):
         yield
-    finally:
-        plugins.get_plugin_manager().unregister(module)
 
 
 def test_a_failing_strategy_is_reported_and_the_others_still_run(

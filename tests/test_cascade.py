@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from helpers import TRAIN, txs
+from helpers import TRAIN, strategy_plugin, txs
 
 from txcat import plugins
 from txcat.errors import StrategyError
-from txcat.hookspecs import hookimpl
 from txcat.modeldir import load_model, save_model
 from txcat.strategies.base import Strategy
 from txcat.strategies.cascade import CascadeStrategy
@@ -48,14 +46,8 @@ class PostoRule(Strategy):
 
 @pytest.fixture(autouse=True)
 def posto_plugin() -> Iterator[None]:
-    module = types.ModuleType("posto-plugin")
-    module.register_strategies = hookimpl(  # type: ignore[attr-defined]
-        lambda register: register(PostoRule))
-    plugins.get_plugin_manager().register(module, name="posto-plugin")
-    try:
+    with strategy_plugin("posto-plugin", PostoRule):
         yield
-    finally:
-        plugins.get_plugin_manager().unregister(module)
 
 
 def fitted(threshold: float = 0.9) -> CascadeStrategy:
