@@ -154,10 +154,11 @@ def main(quiet: bool) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("-o", "--output", metavar="OUT",
               help="Write here instead of stdout (written atomically).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "full", "jsonl"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["csv", "full", "jsonl", "parquet"]),
+              default=None,
               help="csv: 'código,informação' rows (default); full: every input column plus "
-                   "label and confidence; jsonl: one JSON object per row. Default: jsonl "
-                   "when OUT ends in .jsonl, else csv.")
+                   "label and confidence; jsonl: one JSON object per row; parquet: only with "
+                   "--engine ray. Default: jsonl when OUT ends in .jsonl, else csv.")
 @click.option("--model", "model_dir", metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path),
               help="A model directory made by 'txcat train'.")
@@ -166,6 +167,12 @@ def main(quiet: bool) -> None:
                    "model (see 'txcat strategies').")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), metavar="P",
               help="Rows whose confidence is below P get the label REVISAR, for review.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="ray: run on Ray Data (a local cluster, or --address); -o is then a "
+                   "folder of Parquet/CSV shards with the input columns, label and "
+                   "confidence. Inputs may also be Parquet files with description/amount.")
+@click.option("--address", metavar="RAY_ADDRESS", help="With --engine ray: join this cluster.")
 @_llm_options
 @click.option("--examples", metavar="LABELED.csv",
               help="few-shot: the labeled rows to draw examples from (default: the bundled "
@@ -173,8 +180,9 @@ def main(quiet: bool) -> None:
 @_column_options
 def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
              model_dir: Path | None, strategy: str | None, threshold: float | None,
-             llm: str | None, llm_base_url: str | None, prompt_template: str | None,
-             no_redact: bool, examples: str | None, **columns: Any) -> None:
+             engine: str, address: str | None, llm: str | None, llm_base_url: str | None,
+             prompt_template: str | None, no_redact: bool, examples: str | None,
+             **columns: Any) -> None:
     """Label every row of statement FILE(s); '-' reads standard input.
 
     Output rows keep input order, one per data row. With no --model or
@@ -189,6 +197,11 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
 
         if model_dir is not None and strategy is not None:
             raise click.UsageError("give --model or --strategy, not both")
+        if engine == "ray":
+            _classify_on_ray(files, output, fmt, model_dir, strategy, threshold, address)
+            return
+        if fmt == "parquet":
+            raise click.UsageError("--format parquet needs --engine ray")
         if output is not None and output != "-":
             prepare_output(output)
         overrides = _overrides(columns)
@@ -225,6 +238,27 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             logging.getLogger("txcat").info(
                 "%d of %d rows below confidence %.2f were labeled REVISAR", review, total,
                 threshold)
+
+
+def _classify_on_ray(files: tuple[str, ...], output: str | None, fmt: str | None,
+                     model_dir: Path | None, strategy: str | None, threshold: float | None,
+                     address: str | None) -> None:
+    from txcat.integrations.ray_engine import classify_with_ray
+
+    if not output or output == "-":
+        raise click.UsageError("--engine ray writes shards: give -o OUTPUT_DIR")
+    if strategy is not None:
+        raise click.UsageError("--engine ray runs a saved model: give --model DIR (or "
+                               "nothing, for the default model)")
+    if fmt not in (None, "csv", "parquet"):
+        raise click.UsageError("--engine ray writes parquet (default) or csv shards")
+    stats = classify_with_ray(list(files), output, model_dir=str(model_dir) if model_dir
+                              else None, address=address, fmt=fmt or "parquet",
+                              threshold=threshold)
+    logging.getLogger("txcat").info(
+        "ray: %d rows in %.1f s with %d workers: %.0f rows/s in all, %.0f rows/s per worker; "
+        "shards in %s", stats["rows"], stats["seconds"], stats["workers"],
+        stats["rows_per_second"] or 0, stats["rows_per_second_per_worker"] or 0, output)
 
 
 def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, Any],

@@ -1,0 +1,94 @@
+"""The Ray engine on a real local Ray cluster: same rows, same labels as one process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray")
+pd = pytest.importorskip("pandas")
+
+from click.testing import CliRunner  # noqa: E402
+from helpers import SAMPLES  # noqa: E402
+
+from txcat.cli import main  # noqa: E402
+from txcat.integrations.batches import BatchClassifier, statement_rows  # noqa: E402
+from txcat.integrations.ray_engine import classify_with_ray  # noqa: E402
+
+FILES = sorted(str(p) for p in (SAMPLES / "labeled").glob("*.csv"))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    cache = tmp_path_factory.mktemp("ray-cache")
+    os.environ["TXCAT_CACHE_DIR"] = str(cache)  # workers inherit it: never the user's cache
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"TXCAT_CACHE_DIR": str(cache)}})
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def single_process() -> pd.DataFrame:
+    rows = [row for path in FILES for row in statement_rows(Path(path).name,
+                                                             Path(path).read_bytes())]
+    return BatchClassifier()(pd.DataFrame(rows))
+
+
+def compare(out_dir: Path) -> None:
+    distributed = pd.read_parquet(out_dir)
+    expected = single_process()
+    assert len(distributed) == len(expected) == 7040  # nothing lost, nothing duplicated
+    assert not distributed.duplicated(["file", "row"]).any()
+    joined = expected.merge(distributed, on=["file", "row"], suffixes=("", "_ray"),
+                            validate="one_to_one")
+    assert len(joined) == len(expected)
+    assert (joined["label"] == joined["label_ray"]).all()
+    assert (joined["description"] == joined["description_ray"]).all()
+    assert ((joined["confidence"] - joined["confidence_ray"]).abs() < 1e-9).all()
+
+
+def test_distributed_output_equals_the_single_process_output(cluster: None,
+                                                              tmp_path: Path) -> None:
+    stats = classify_with_ray(FILES, tmp_path / "out")
+    assert stats["rows"] == 7040 and stats["workers"] == 2
+    compare(tmp_path / "out")
+
+
+class DiesOnce(BatchClassifier):
+    """Kills its own worker process on its first batch (once per test run)."""
+
+    marker = ""
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        if not os.path.exists(self.marker):
+            Path(self.marker).write_text("died")
+            os._exit(1)  # the worker process dies mid-run, as a crashed node would
+        return super().__call__(batch)
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster: None,
+                                                             tmp_path: Path) -> None:
+    # Workers cannot import this test module: ship the crashing class by value.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    DiesOnce.marker = str(tmp_path / "died")
+    classify_with_ray(FILES, tmp_path / "out", classifier=DiesOnce, batch_size=1000)
+    assert Path(DiesOnce.marker).exists()  # a worker really died
+    compare(tmp_path / "out")
+
+
+def test_the_cli_runs_on_ray_and_reports_rows_per_worker(cluster: None, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["classify", "--engine", "ray", *FILES[:2], "-o",
+                                       str(tmp_path / "shards"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "rows/s per worker" in result.stderr
+    shards = pd.concat(pd.read_csv(p) for p in (tmp_path / "shards").iterdir())
+    assert {"file", "row", "description", "label", "confidence"} <= set(shards.columns)
+    result = CliRunner().invoke(main, ["classify", "--engine", "ray", FILES[0]])
+    assert result.exit_code == 2 and "give -o OUTPUT_DIR" in result.output

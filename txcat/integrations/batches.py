@@ -1,0 +1,92 @@
+"""A callable that loads a model once and labels pandas batches of transactions.
+
+Ray Data's ``map_batches`` (as a class-based callable, one per actor) and
+Spark's ``pandas_udf`` both hand over pandas batches; this is the one piece of
+code both run, so their results are the single-process results, row for row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+from txcat.transactions import Transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of the canonical table (what txcat's reader produces).
+CANONICAL = ("file", "row", "id", "date", "amount", "description")
+
+
+class BatchClassifier:
+    """Label a pandas batch with a model directory (or the default model).
+
+    The model is loaded once per instance, i.e. once per Ray actor or Spark
+    worker process. Adds ``label`` and ``confidence`` columns; keeps the rest.
+    """
+
+    def __init__(self, model_dir: str | None = None, *, description: str = "description",
+                 amount: str | None = "amount", threshold: float | None = None) -> None:
+        self.model_dir = model_dir
+        self.description = description
+        self.amount = amount
+        self.threshold = threshold
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            if self.model_dir:
+                from txcat.modeldir import load_model
+
+                self._model = load_model(self.model_dir)
+            else:
+                from txcat.default_model import load_bundled_model
+
+                self._model = load_bundled_model()
+        return self._model
+
+    def transactions(self, batch: pd.DataFrame) -> list[Transaction]:
+        descriptions = batch[self.description].fillna("").astype(str).tolist()
+        amounts: list[Any] = (batch[self.amount].tolist() if self.amount and self.amount in
+                              batch.columns else [None] * len(batch))
+        return [Transaction(description=d, amount=_number(a))
+                for d, a in zip(descriptions, amounts, strict=True)]
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        from txcat.classify import classify_stream
+
+        out = batch.copy()
+        predictions = list(classify_stream(self.model, self.transactions(batch),
+                                           threshold=self.threshold))
+        out["label"] = [p.label for p in predictions]
+        out["confidence"] = [p.confidence for p in predictions]
+        return out
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def statement_rows(name: str, data: bytes) -> list[dict[str, Any]]:
+    """Every transaction of one statement file as canonical rows (txcat's own reader:
+    every bank layout, encoding and preamble the CLI understands)."""
+    import io
+
+    from txcat.reading import open_statement
+
+    rows = []
+    with open_statement(io.BytesIO(data), name=name) as statement:
+        for tx in statement:
+            rows.append({"file": name, "row": tx.row, "id": tx.id,
+                         "date": tx.date.isoformat() if isinstance(tx.date, dt.date) else None,
+                         "amount": tx.amount, "description": tx.description})
+    return rows
