@@ -66,6 +66,17 @@ class FewShotStrategy(Strategy):
         self.settings = FewShotSettings(**params)
 
     @classmethod
+    def availability(cls) -> tuple[bool, str]:
+        """Usable wherever a model spec is given; say what each kind of spec needs."""
+        import importlib.util
+
+        remote = "yes" if importlib.util.find_spec("openai") else "pip install 'txcat[llm]'"
+        local = "yes" if importlib.util.find_spec("torch") else \
+            "pip install 'txcat[transformers]'"
+        return True, (f"needs --llm SPEC or $TXCAT_LLM; openai:/ollama: {remote}; "
+                      f"hf: {local}")
+
+    @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, FewShotSettings, cls.name)
         if params.get("selector", "auto") not in ("auto", "tfidf", "embeddings"):
