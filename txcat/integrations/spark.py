@@ -105,7 +105,8 @@ def classifier_udf(model_dir: str | os.PathLike[str] | None = None, *,
         labeled = cached_classifier(path, threshold)(batch)
         return labeled[["label", "confidence"]].reset_index(drop=True)
 
-    return pandas_udf(txcat_classify, returnType=RESULT_TYPE)  # type: ignore[call-overload]
+    # The ignore is needed where pyspark is installed; unused-ignore where it is not.
+    return pandas_udf(txcat_classify, returnType=RESULT_TYPE)  # type: ignore[call-overload,unused-ignore]
 
 
 def classify_dataframe(df: DataFrame, model_dir: str | os.PathLike[str] | None = None, *,
