@@ -104,12 +104,10 @@ class BertStrategy(Strategy):
         return [encoder_text(tx, self.settings.directory_hints) for tx in transactions]
 
     def _setup(self) -> None:
-        from txcat.strategies.neural import bf16_ok, pick_device, quiet_transformers
+        from txcat.strategies.neural import device_and_precision
 
-        quiet_transformers()
-        self.device_ = pick_device(self.settings.device)
-        precision = self.settings.precision
-        self.bf16_ = precision == "bf16" or (precision == "auto" and bf16_ok(self.device_))
+        self.device_, self.bf16_ = device_and_precision(self.settings.device,
+                                                        self.settings.precision)
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
         encoded = self.tokenizer_(list(texts), truncation=True,

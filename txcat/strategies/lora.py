@@ -128,12 +128,10 @@ class LoraStrategy(Strategy):
 
     # -- model plumbing -------------------------------------------------------------
     def _setup(self) -> None:
-        from txcat.strategies.neural import bf16_ok, pick_device, quiet_transformers
+        from txcat.strategies.neural import device_and_precision
 
-        quiet_transformers()
-        self.device_ = pick_device(self.settings.device)
-        precision = self.settings.precision
-        self.bf16_ = precision == "bf16" or (precision == "auto" and bf16_ok(self.device_))
+        self.device_, self.bf16_ = device_and_precision(self.settings.device,
+                                                        self.settings.precision)
 
     def _load_base(self, **kwargs: Any) -> Any:
         from transformers import AutoModelForCausalLM, AutoTokenizer

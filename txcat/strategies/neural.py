@@ -69,6 +69,14 @@ def bf16_ok(device: Any) -> bool:
     return bool(check and check())
 
 
+def device_and_precision(device: str, precision: str) -> tuple[Any, bool]:
+    """``(torch device, use bf16)`` from a strategy's ``device`` and ``precision`` settings,
+    with transformers' loading chatter silenced."""
+    quiet_transformers()
+    chosen = pick_device(device)
+    return chosen, precision == "bf16" or (precision == "auto" and bf16_ok(chosen))
+
+
 def autocast(device: Any, enabled: bool) -> AbstractContextManager[Any]:
     import torch
 
