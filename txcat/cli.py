@@ -332,13 +332,11 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         import time
 
         from txcat.errors import StrategyError
-        from txcat.labels import DEFAULT_LABELS
         from txcat.modeldir import check_model_target, save_model
         from txcat.plugins import create_strategy
         from txcat.training import read_labeled
 
-        labels = [s.strip() for s in label_set.split(",") if s.strip()] if label_set \
-            else list(DEFAULT_LABELS)
+        labels = _label_set(label_set)
         parsed = {**_parse_params(params),
                   **_llm_params(llm, llm_base_url, prompt_template, no_redact)}
         if base_model:
@@ -367,19 +365,15 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
-    """'C=5' -> {'C': 5}; values are read as JSON when they parse ('true', '0.5'), else text."""
-    import json
+    """'C=5' -> {'C': 5}; values are read by :func:`txcat.plugins.param_value`."""
+    from txcat.plugins import param_value
 
     params: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-p/--param")
-        try:
-            params[key.strip()] = json.loads(value.lower() if value.lower() in
-                                             ("true", "false") else value)
-        except json.JSONDecodeError:
-            params[key.strip()] = value
+        params[key.strip()] = param_value(value)
     return params
 
 
@@ -418,11 +412,9 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
     with _user_errors():
         from txcat.bench.runner import default_specs, parse_specs, run_benchmark
         from txcat.bench.split import make_split
-        from txcat.labels import DEFAULT_LABELS
         from txcat.training import read_labeled
 
-        labels = [x.strip().upper() for x in label_set.split(",") if x.strip()] \
-            if label_set else list(DEFAULT_LABELS)
+        labels = _label_set(label_set)
         sizes = _parse_train_sizes(train_sizes)
         specs = parse_specs(strategy_specs) if strategy_specs else default_specs()
         data = read_labeled(files, label_column=label_column, labels=labels)

@@ -131,6 +131,17 @@ def get_strategy(name: str) -> type[Strategy]:
     return cls
 
 
+def param_value(text: str) -> Any:
+    """A strategy parameter's value as typed: JSON when it parses ('5', '0.5', 'true',
+    case-insensitive booleans), else the text itself ('tfidf', a path)."""
+    import json
+
+    try:
+        return json.loads(text.lower() if text.lower() in ("true", "false") else text)
+    except json.JSONDecodeError:
+        return text
+
+
 def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
     """An unfitted strategy ``name`` made with ``params``, or a clear error."""
     import inspect

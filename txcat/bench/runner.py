@@ -51,7 +51,7 @@ class StrategySpec:
 
 def parse_specs(text: str) -> list[StrategySpec]:
     """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be."""
-    import json
+    from txcat.plugins import param_value
 
     specs = []
     for part in (p.strip() for p in text.split(",")):
@@ -63,11 +63,7 @@ def parse_specs(text: str) -> list[StrategySpec]:
             key, sep, value = pair.partition("=")
             if not sep or not key:
                 raise TxcatError(f"strategy spec {part!r}: {pair!r} is not KEY=VALUE")
-            try:
-                params[key] = json.loads(value.lower() if value.lower() in ("true", "false")
-                                         else value)
-            except json.JSONDecodeError:
-                params[key] = value
+            params[key] = param_value(value)
         specs.append(StrategySpec(name.strip(), params))
     if not specs:
         raise TxcatError("no strategy named in --strategies")
