@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -102,3 +103,21 @@ def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]
         raise StrategyError(f"{len(transactions)} transactions but {len(labels)} labels")
     if not transactions:
         raise StrategyError("no training rows: the labeled file(s) hold no data rows")
+
+
+def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: str) -> None:
+    """Unknown names and wrong types are StrategyErrors naming the parameter."""
+    known = {f.name: f for f in fields(settings_type)}
+    defaults = settings_type()
+    for key, value in params.items():
+        if key not in known:
+            raise StrategyError(f"{strategy}: unknown parameter {key!r}; parameters: "
+                                f"{', '.join(known)}")
+        expected = type(getattr(defaults, key))
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            raise StrategyError(f"{strategy}: {key} must be {expected.__name__}, not {value!r}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise StrategyError(f"{strategy}: {key} must not be negative")

@@ -19,13 +19,13 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
-from txcat.strategies.base import Strategy, validate_training
+from txcat.strategies.base import Strategy, check_settings, validate_training
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
 
@@ -52,24 +52,6 @@ class BertSettings:
     directory_hints: bool = True
     precision: str = "auto"  # auto (bf16 where native), bf16 or fp32
     device: str = "auto"  # auto (cuda if present), cpu or cuda
-
-
-def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: str) -> None:
-    """Unknown names and wrong types are StrategyErrors naming the parameter."""
-    known = {f.name: f for f in fields(settings_type)}
-    defaults = settings_type()
-    for key, value in params.items():
-        if key not in known:
-            raise StrategyError(f"{strategy}: unknown parameter {key!r}; parameters: "
-                                f"{', '.join(known)}")
-        expected = type(getattr(defaults, key))
-        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            ok = True
-        if not ok:
-            raise StrategyError(f"{strategy}: {key} must be {expected.__name__}, not {value!r}")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise StrategyError(f"{strategy}: {key} must not be negative")
 
 
 class BertStrategy(Strategy):

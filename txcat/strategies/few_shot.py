@@ -33,8 +33,7 @@ from txcat.llm.prompting import (
     report_usage,
     row_line,
 )
-from txcat.strategies.base import Strategy, validate_training
-from txcat.strategies.bert import check_settings
+from txcat.strategies.base import Strategy, check_settings, validate_training
 from txcat.transactions import Transaction
 
 if TYPE_CHECKING:

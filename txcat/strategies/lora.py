@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
-from txcat.strategies.base import Strategy, validate_training
-from txcat.strategies.bert import check_settings
+from txcat.strategies.base import Strategy, check_settings, validate_training
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
 

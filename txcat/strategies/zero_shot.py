@@ -31,8 +31,7 @@ from txcat.llm.prompting import (
     report_usage,
     row_line,
 )
-from txcat.strategies.base import Strategy
-from txcat.strategies.bert import check_settings
+from txcat.strategies.base import Strategy, check_settings
 from txcat.transactions import Transaction
 
 if TYPE_CHECKING:
