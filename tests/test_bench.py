@@ -205,3 +205,15 @@ def test_report_and_model_directories_follow_the_umask(tmp_path: Path) -> None:
         os.umask(old)
     assert (tmp_path / "r").stat().st_mode & 0o777 == 0o755
     assert (tmp_path / "m").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_report_written_again_replaces_the_old_one_whole(data: LabeledData,
+                                                           tmp_path: Path) -> None:
+    split = make_split(data, "merchant", seed=0)
+    results = run_benchmark(data, split, [StrategySpec("tfidf")], labels=DEFAULT_LABELS)
+    write_report(results, split, data, tmp_path / "report")
+    (tmp_path / "report" / "stale.txt").write_text("from an older run")
+    write_report(results, split, data, tmp_path / "report", charts=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no staging leftovers
+    assert not (tmp_path / "report" / "stale.txt").exists()
+    assert not (tmp_path / "report" / "accuracy.png").exists()

@@ -9,15 +9,13 @@ sibling and renamed into place, so a failed save leaves no half-written model.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from txcat import __version__
-from txcat.errors import ModelError, OutputError, StrategyError, TxcatError
-from txcat.output import default_mode
+from txcat.errors import ModelError, StrategyError, TxcatError
+from txcat.output import replaced_directory
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
@@ -40,12 +38,7 @@ def save_model(strategy: Strategy, directory: str | Path, *,
                metrics: Mapping[str, Any] | None = None) -> Path:
     """Save a fitted strategy into ``directory`` (replaced if it is a txcat model)."""
     target = check_model_target(directory)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write {directory}: {exc.strerror}") from None
-    try:
+    with replaced_directory(target) as staging:
         strategy.save(staging)
         manifest = {
             "format": FORMAT_VERSION,
@@ -58,23 +51,6 @@ def save_model(strategy: Strategy, directory: str | Path, *,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")
-        staging.chmod(default_mode(directory=True))
-        if target.is_dir() and any(target.iterdir()):
-            # Move the old model aside under a fresh name, never one a user may own.
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            target.rename(old / "model")
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            if target.is_dir():
-                target.rmdir()
-            staging.rename(target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write {directory}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target
 
 

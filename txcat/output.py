@@ -10,6 +10,7 @@ import contextlib
 import csv
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -93,6 +94,41 @@ def default_mode(directory: bool = False) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return (0o777 if directory else 0o666) & ~umask
+
+
+@contextlib.contextmanager
+def replaced_directory(directory: str | Path) -> Iterator[Path]:
+    """Build a directory in a private staging sibling (yielded); on success swap it in.
+
+    The old directory, if any, is first moved aside under a fresh temporary name
+    (never one a user may own) and removed only after the swap, so a failure at
+    any point leaves either the old directory or the new one, never half of one.
+    Model directories and benchmark reports are both written this way.
+    """
+    target = Path(directory).resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {directory}: {exc.strerror}") from None
+    try:
+        yield staging
+        staging.chmod(default_mode(directory=True))
+        if target.is_dir() and any(target.iterdir()):
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            target.rename(old / "previous")
+            staging.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            if target.is_dir():
+                target.rmdir()
+            staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {directory}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 class PredictionWriter:

@@ -7,14 +7,12 @@ so a failed run never leaves half a report.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from txcat.bench.split import Split
 from txcat.errors import OutputError
-from txcat.output import default_mode
+from txcat.output import replaced_directory
 from txcat.training import LabeledData
 
 RESULTS = "results.json"
@@ -28,12 +26,7 @@ def write_report(results: dict[str, Any], split: Split, data: LabeledData,
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: is a file; a report is written as a directory")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
-    try:
+    with replaced_directory(target) as staging:
         (staging / RESULTS).write_text(json.dumps(results, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
         (staging / SPLIT).write_text(json.dumps(split.describe(data), indent=1),
@@ -44,13 +37,6 @@ def write_report(results: dict[str, Any], split: Split, data: LabeledData,
 
             chart_names = [p.name for p in write_charts(results, staging)]
         (staging / MARKDOWN).write_text(markdown(results, chart_names), encoding="utf-8")
-        staging.chmod(default_mode(directory=True))
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return sorted(target.iterdir())
 
 
