@@ -4,7 +4,7 @@ import pytest
 
 from txcat.counterpart import counterpart
 from txcat.merchants import default_matcher
-from txcat.text import clean_description, column_key, strip_bank_details
+from txcat.text import clean_description, column_key, fold, strip_bank_details
 
 PIX_VIA_MERCADO_PAGO = ("Transferência enviada pelo Pix - AUTO POSTO SERRA AZUL - "
                         "12.345.678/0001-90 - MERCADO PAGO INSTITUIÇÃO DE PAGAMENTO LTDA. "
@@ -54,3 +54,50 @@ def test_payment_processors_and_boleto_wording_are_not_the_counterpart(
     assert default_matcher().find(description) == [] or \
         all(m.scope == "generic" for m in default_matcher().find(description))
     assert counterpart(description) == expected
+
+
+@pytest.mark.parametrize(("description", "entry"), [
+    ("Compra com Cartão - 07/07 17:06 MP*PEIXARIAPRECOBOM", "Peixaria"),
+    ("Pag*Autopostotrevo", "Auto posto"),
+    ("COMPRA CARTAO PAG*SUSHIPANELADEBAR", "Comida japonesa"),
+    ("Pag*Espetinhodojuca", "Churrascaria"),
+])
+def test_kind_words_glued_to_a_name_by_card_machines_are_found(description: str,
+                                                              entry: str) -> None:
+    """Card machines print 'PAG*PEIXARIAPRECOBOM': the kind-word starts a glued name."""
+    assert entry in [m.name for m in default_matcher().find(description)]
+
+
+@pytest.mark.parametrize("description", [
+    "Superuber Lanches",  # a chain's name inside a longer word is not the chain
+    "PIX TRANSF BARBOSA",  # 'bar' is too short to be trusted as a glued prefix
+])
+def test_glued_matching_takes_only_long_kind_words(description: str) -> None:
+    assert "Bar" not in [m.name for m in default_matcher().find(description)]
+    assert all(m.scope == "generic" for m in default_matcher().find(description))
+
+
+def test_a_glued_kind_word_is_split_off_for_word_models() -> None:
+    from txcat.merchants import separate_glued_kind_words
+
+    assert separate_glued_kind_words("mp peixariaprecobom") == "mp peixaria precobom"
+    assert separate_glued_kind_words("pag autopostotrevo") == "pag autoposto trevo"
+    assert separate_glued_kind_words("barbosa silva") == "barbosa silva"
+
+
+@pytest.mark.parametrize(("description", "entry"), [
+    ("PIX TRANSF KALUNGA04/10", "Kalunga"),  # Itaú glues the date to the name
+    ("PIX QRS VIBRA ENERGIA26/10", "Vibra Energia"),
+])
+def test_a_date_glued_to_a_name_does_not_hide_it(description: str, entry: str) -> None:
+    assert [m.name for m in default_matcher().find(description)] == [entry]
+    assert counterpart(description) == entry.lower()
+
+
+@pytest.mark.parametrize("description", [
+    "LOCADORA DE VEICULOS", "MATERIAIS ELETRICAS", "MATERIAL ESCOLAR",
+])
+def test_an_inflected_word_is_not_a_glued_name(description: str) -> None:
+    """'locadora' starts with 'locador' but is a word, not 'locador' + a name."""
+    matcher = default_matcher()
+    assert all(matcher.glued_prefix(t) is None for t in fold(description).split())

@@ -9,11 +9,23 @@ holds ``name,aliases,kind,label,scope`` rows (scope: ``chain`` or ``generic``).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from txcat.text import fold, strip_bank_details
+
+#: The shortest kind-word trusted at the start of a glued name ('PAG*PEIXARIAPRECOBOM'):
+#: shorter ones ('bar', 'cafe') start too many unrelated words ('barbosa', 'cafeicultor').
+GLUED_MIN_LENGTH = 5
+#: What must follow a glued kind-word for it to be a name: 'locadora' is the word
+#: itself inflected ('locador' + 'a'), 'peixariaprecobom' is 'peixaria' + a name.
+GLUED_MIN_REST = 3
+
+# Itaú glues the date to the name ('PIX TRANSF KALUNGA04/10'): letters then digits
+# are two words.
+_LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z])(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,15 @@ class MerchantMatcher:
                 if key:
                     self._by_alias.setdefault(key, merchant)
         self._longest = max((len(k) for k in self._by_alias), default=0)
+        # Card machines glue words together ('MP*PEIXARIAPRECOBOM', 'Pag*Autopostotrevo'):
+        # a generic kind-word may start such a token. Chains are left out, since a
+        # brand inside a longer word is usually another name ('Superuber').
+        self._glued: dict[str, Merchant] = {}
+        for key, merchant in self._by_alias.items():
+            joined = "".join(key)
+            if merchant.scope == "generic" and len(joined) >= GLUED_MIN_LENGTH:
+                self._glued.setdefault(joined, merchant)
+        self._glued_longest = max((len(k) for k in self._glued), default=0)
         # Descriptions repeat; matching is pure, so remember recent answers.
         self._cached = lru_cache(maxsize=65536)(self._find)
 
@@ -56,7 +77,7 @@ class MerchantMatcher:
         return list(self._cached(description))
 
     def _find(self, description: str) -> tuple[Merchant, ...]:
-        tokens = fold(strip_bank_details(description)).split()
+        tokens = _LETTERS_THEN_DIGITS.sub(" ", fold(strip_bank_details(description))).split()
         found: list[Merchant] = []
         i = 0
         while i < len(tokens):
@@ -68,8 +89,29 @@ class MerchantMatcher:
                     i += size
                     break
             else:
+                glued = self.glued_prefix(tokens[i])
+                if glued is not None and self._glued[glued] not in found:
+                    found.append(self._glued[glued])
                 i += 1
         return tuple(found)
+
+    def glued_prefix(self, token: str) -> str | None:
+        """The longest generic kind-word that starts ``token``, followed by a name
+        (at least ``GLUED_MIN_REST`` letters): 'peixariaprecobom' -> 'peixaria'."""
+        longest = min(self._glued_longest, len(token) - GLUED_MIN_REST)
+        for size in range(longest, GLUED_MIN_LENGTH - 1, -1):
+            if token[:size] in self._glued and token[size:].isalpha():
+                return token[:size]
+        return None
+
+    def separate_glued(self, folded: str) -> str:
+        """'mp peixariaprecobom' -> 'mp peixaria precobom': word-based models (an
+        encoder's word pieces, word n-grams) then see the kind-word as a word."""
+        words = []
+        for token in folded.split():
+            prefix = self.glued_prefix(token)
+            words += [prefix, token[len(prefix):]] if prefix else [token]
+        return " ".join(words)
 
     def feature_tokens(self, description: str) -> list[str]:
         """Tokens a text model can weigh: the label and kind of each match, by scope."""
@@ -83,3 +125,8 @@ class MerchantMatcher:
 @lru_cache(maxsize=1)
 def default_matcher() -> MerchantMatcher:
     return MerchantMatcher()
+
+
+def separate_glued_kind_words(folded: str) -> str:
+    """:meth:`MerchantMatcher.separate_glued` with the bundled directory."""
+    return default_matcher().separate_glued(folded)
