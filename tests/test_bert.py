@@ -130,6 +130,17 @@ def test_bad_options_are_strategy_errors(params: dict[str, object], message: str
         create_strategy("bert", params)
 
 
+def test_the_encoder_reads_a_glued_kind_word_as_a_word() -> None:
+    """Word pieces of 'peixariaprecobom' are noise; 'peixaria precobom' is a fish shop."""
+    text = encoder_text(Transaction(description="Compra no débito - MP*PEIXARIAPRECOBOM",
+                                    amount=-10.0))
+    assert text.endswith("mp peixaria precobom")
+    assert "supermercado necessidade" in text  # the directory hint of 'peixaria'
+    unhinted = encoder_text(Transaction(description="MP*PEIXARIAPRECOBOM", amount=-1.0),
+                            hints=False)
+    assert unhinted.endswith("mp peixariaprecobom")
+
+
 def test_early_stopping_rule() -> None:
     stopper = EarlyStopping(patience=2)
     assert stopper.update(1.0) == (True, False)

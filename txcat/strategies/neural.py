@@ -101,20 +101,25 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, **kwargs: 
 
 def encoder_text(tx: Transaction, hints: bool = True) -> str:
     """The text an encoder reads: direction, with ``hints`` the kind and label of
-    merchant-directory entries found in the description, then the cleaned description.
+    merchant-directory entries found in the description, then the cleaned description
+    with glued kind-words split off ('peixariaprecobom' -> 'peixaria precobom'), since
+    word pieces of a glued name mean nothing.
 
     Hints come before the description so that truncation to ``max_length`` cuts the
     long tail of a bank's wording, never them.
     """
     parts = [tx.direction or "?"]
+    text = clean_description(tx.description)
     if hints:
         from txcat.merchants import default_matcher
 
-        found = default_matcher().find(tx.description)
+        matcher = default_matcher()
+        found = matcher.find(tx.description)
         if found:
             parts.append(" ".join(f"{m.kind.replace('_', ' ')} {m.label.lower()}"
                                   for m in found))
-    parts.append(clean_description(tx.description))
+        text = matcher.separate_glued(text)
+    parts.append(text)
     return " | ".join(parts)
 
 
