@@ -78,11 +78,10 @@ def test_glued_matching_takes_only_long_kind_words(description: str) -> None:
 
 
 def test_a_glued_kind_word_is_split_off_for_word_models() -> None:
-    from txcat.merchants import separate_glued_kind_words
-
-    assert separate_glued_kind_words("mp peixariaprecobom") == "mp peixaria precobom"
-    assert separate_glued_kind_words("pag autopostotrevo") == "pag autoposto trevo"
-    assert separate_glued_kind_words("barbosa silva") == "barbosa silva"
+    separate = default_matcher().separate_glued
+    assert separate("mp peixariaprecobom") == "mp peixaria precobom"
+    assert separate("pag autopostotrevo") == "pag autoposto trevo"
+    assert separate("barbosa silva") == "barbosa silva"
 
 
 @pytest.mark.parametrize(("description", "entry"), [

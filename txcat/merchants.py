@@ -125,8 +125,3 @@ class MerchantMatcher:
 @lru_cache(maxsize=1)
 def default_matcher() -> MerchantMatcher:
     return MerchantMatcher()
-
-
-def separate_glued_kind_words(folded: str) -> str:
-    """:meth:`MerchantMatcher.separate_glued` with the bundled directory."""
-    return default_matcher().separate_glued(folded)
