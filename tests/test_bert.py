@@ -119,6 +119,28 @@ def test_an_unknown_base_model_is_a_clear_error(tmp_path: Path) -> None:
         BertStrategy(base_model=str(tmp_path / "empty")).fit(txs, labels)
 
 
+def test_an_unreachable_hub_fails_at_once_instead_of_retrying(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline, huggingface_hub retries a download for about 50 s before failing; a
+    model that is neither a folder nor in the local cache must fail without that wait."""
+    import huggingface_hub
+
+    from txcat.strategies.neural import load_pretrained
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")
+    calls: list[dict[str, object]] = []
+
+    def loader(name: str, **kwargs: object) -> None:
+        calls.append(kwargs)
+        raise OSError("not in the cache and no network")
+
+    with pytest.raises(ModelError, match="Hub could not be reached"):
+        load_pretrained(loader, "some-org/some-model", "base model")
+    assert calls == [{"local_files_only": True}]  # the cache only: no download attempt
+
+
 @pytest.mark.parametrize("params, message", [
     ({"epochs": 0}, "at least 1"),
     ({"learning_rate": "fast"}, "learning_rate must be float"),

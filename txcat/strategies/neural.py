@@ -86,17 +86,48 @@ def autocast(device: Any, enabled: bool) -> AbstractContextManager[Any]:
 
 
 def load_pretrained(loader: Callable[..., Any], name: str, what: str, **kwargs: Any) -> Any:
-    """``loader.from_pretrained(name)`` with a message a user can act on when it fails."""
+    """``loader.from_pretrained(name)`` with a message a user can act on when it fails.
+
+    A Hub id is looked up in the local cache first; the Hub is asked only when the
+    cache lacks it and answers at all, since huggingface_hub retries an unreachable
+    Hub for about 50 s before giving up.
+    """
+    local = os.path.exists(name)
+    reached = False
     try:
+        if local or kwargs.get("local_files_only"):
+            return loader(name, **kwargs)
+        try:
+            return loader(name, local_files_only=True, **kwargs)
+        except (OSError, ValueError):
+            reached = hub_reachable()
+            if not reached:
+                raise
         return loader(name, **kwargs)
     except (OSError, ValueError) as exc:
-        local = os.path.exists(name)
+        where = ("the Hugging Face Hub has no such model (check the id)" if reached else
+                 "the Hugging Face Hub could not be reached")
         hint = ("the folder does not hold a transformers model" if local else
-                "it is not a local folder and the Hugging Face Hub could not be reached; "
-                "download it elsewhere (e.g. 'huggingface-cli download "
-                f"{name} --local-dir DIR') and pass the folder as --base-model DIR")
+                f"it is not a local folder and {where}; download it elsewhere (e.g. "
+                f"'huggingface-cli download {name} --local-dir DIR') and pass the folder "
+                "as --base-model DIR")
         raise ModelError(f"cannot load {what} {name!r}: {hint} ({type(exc).__name__})") \
             from None
+
+
+def hub_reachable(timeout: float = 5.0) -> bool:
+    """Whether the Hugging Face Hub answers one request (no retries), honouring
+    ``HF_HUB_OFFLINE``, ``HF_ENDPOINT`` and the proxy settings huggingface_hub uses."""
+    import huggingface_hub
+
+    if huggingface_hub.constants.HF_HUB_OFFLINE:
+        return False
+    try:
+        huggingface_hub.get_session().head(huggingface_hub.constants.ENDPOINT,
+                                           timeout=timeout)
+    except Exception:  # any transport error means: not reachable now
+        return False
+    return True
 
 
 def encoder_text(tx: Transaction, hints: bool = True) -> str:
