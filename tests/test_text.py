@@ -84,6 +84,16 @@ def test_a_glued_kind_word_is_split_off_for_word_models() -> None:
     assert separate("barbosa silva") == "barbosa silva"
 
 
+@pytest.mark.parametrize("words", [
+    "compra supermercado restaurante estacionamento",  # directory words, whole
+    "pastelaria do mercado",  # 'pastel' + the suffix 'aria' is a word, not a glued name
+    "kabum comercio eletronico",  # 'eletro' + 'nico'
+    "drogaria farmacias lanchonete",
+])
+def test_a_whole_word_is_never_split_as_if_glued(words: str) -> None:
+    assert default_matcher().separate_glued(words) == words
+
+
 @pytest.mark.parametrize(("description", "entry"), [
     ("PIX TRANSF KALUNGA04/10", "Kalunga"),  # Itaú glues the date to the name
     ("PIX QRS VIBRA ENERGIA26/10", "Vibra Energia"),

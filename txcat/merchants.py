@@ -23,6 +23,15 @@ GLUED_MIN_LENGTH = 5
 #: itself inflected ('locador' + 'a'), 'peixariaprecobom' is 'peixaria' + a name.
 GLUED_MIN_REST = 3
 
+#: Endings that turn a kind-word's stem into another word ('pastel' + 'aria',
+#: 'eletro' + 'nico', 'supermerc' + 'ado'); a token ending so is one word, not a
+#: name glued to a kind-word.
+WORD_ENDINGS = frozenset({
+    "ado", "ados", "ada", "adas", "ante", "antes", "ento", "entos", "ria", "rias",
+    "aria", "arias", "eria", "erias", "cia", "cias", "nico", "nicos", "nica", "nicas",
+    "ico", "icos", "ica", "icas", "eiro", "eiros", "eira", "eiras", "ista", "istas",
+    "idade", "onete", "onetes", "ura", "uras"})
+
 # Itaú glues the date to the name ('PIX TRANSF KALUNGA04/10'): letters then digits
 # are two words.
 _LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z])(?=\d)")
@@ -69,6 +78,8 @@ class MerchantMatcher:
             if merchant.scope == "generic" and len(joined) >= GLUED_MIN_LENGTH:
                 self._glued.setdefault(joined, merchant)
         self._glued_longest = max((len(k) for k in self._glued), default=0)
+        # Words the directory spells out whole ('supermercado', 'drogaria') are words.
+        self._words = {word for key in self._by_alias for word in key}
         # Descriptions repeat; matching is pure, so remember recent answers.
         self._cached = lru_cache(maxsize=65536)(self._find)
 
@@ -106,10 +117,16 @@ class MerchantMatcher:
 
     def separate_glued(self, folded: str) -> str:
         """'mp peixariaprecobom' -> 'mp peixaria precobom': word-based models (an
-        encoder's word pieces, word n-grams) then see the kind-word as a word."""
+        encoder's word pieces, word n-grams) then see the kind-word as a word.
+
+        Whole words stay whole: a word of the directory ('supermercado', whose
+        truncation 'supermerc' is an alias) or a stem plus a word ending ('pastelaria').
+        """
         words = []
         for token in folded.split():
-            prefix = self.glued_prefix(token)
+            prefix = None if token in self._words else self.glued_prefix(token)
+            if prefix and token[len(prefix):] in WORD_ENDINGS:
+                prefix = None
             words += [prefix, token[len(prefix):]] if prefix else [token]
         return " ".join(words)
 
