@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from tiny_models import build_tiny_bert
+from tiny_models import build_tiny_bert, build_tiny_roberta
 
 from txcat.errors import ModelError, StrategyError
 from txcat.modeldir import load_model, save_model
@@ -79,6 +79,41 @@ def test_save_load_round_trip_offline(fitted: BertStrategy, tmp_path: Path,
                                atol=1e-5)
 
 
+def test_a_saved_model_records_how_it_reads_rows(fitted: BertStrategy,
+                                                 tmp_path: Path) -> None:
+    save_model(fitted, tmp_path / "m")
+    params = json.loads((tmp_path / "m" / "txcat.json").read_text())["params"]
+    assert params["pooling"] == "mean" and params["amount_hint"] is True
+
+
+def test_a_model_saved_before_pooling_and_amounts_loads_as_it_was_trained(
+        tiny_base: str, tmp_path: Path) -> None:
+    txs, labels = rows(NAMES[:15])
+    old = tiny(tiny_base, epochs=5, pooling="model", amount_hint=False).fit(txs, labels)
+    save_model(old, tmp_path / "m")
+    manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
+    for setting in ("pooling", "amount_hint"):  # as written before these settings existed
+        del manifest["params"][setting]
+    (tmp_path / "m" / "txcat.json").write_text(json.dumps(manifest))
+    loaded = load_model(tmp_path / "m")
+    probe, _ = rows(NAMES[15:])
+    np.testing.assert_allclose(loaded.predict_proba(probe), old.predict_proba(probe),
+                               atol=1e-5)
+
+
+def test_a_head_that_cannot_be_mean_pooled_keeps_its_own(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    txs, _ = rows(NAMES)
+    base = build_tiny_roberta(tmp_path / "roberta", [encoder_text(t, hints=False)
+                                                     for t in txs])
+    model = tiny(str(base)).fit(*rows(NAMES[:15]))
+    assert model.pooling_ == "model"
+    assert "no BERT-style head" in caplog.text
+    assert model.history_[-1]["train_loss"] < model.history_[0]["train_loss"] / 2
+    probe, _ = rows(NAMES[15:])
+    np.testing.assert_allclose(model.predict_proba(probe).sum(axis=1), 1.0, atol=1e-5)
+
+
 def test_a_model_whose_labels_disagree_with_its_manifest_is_refused(fitted: BertStrategy,
                                                                     tmp_path: Path) -> None:
     save_model(fitted, tmp_path / "m")
@@ -107,6 +142,22 @@ def test_validation_holds_out_whole_merchants_and_stops_early(tiny_base: str) ->
                  learning_rate=1e-2).fit(txs, labels)
     assert all("validation_loss" in h for h in model.history_)
     assert len(model.history_) < 60  # stopped before the last epoch
+
+
+def test_the_amount_s_size_tells_apart_rows_whose_words_are_the_same(
+        tmp_path: Path) -> None:
+    """A Pix of R$ 45 from a person is a friend's share of a bill (LAZER), one of
+    R$ 3.200 is pay (TRABALHO): the same words, told apart by the amount's magnitude."""
+    txs, labels = [], []
+    for name in NAMES:
+        for amount, label in ((45.0, "LAZER"), (3200.0, "TRABALHO")):
+            txs.append(Transaction(description=f"Pix recebido - {name}", amount=amount))
+            labels.append(label)
+    base = build_tiny_bert(tmp_path / "base",
+                           [encoder_text(t, hints=False, amount=True) for t in txs])
+    model = tiny(str(base), amount_hint=True).fit(txs[:30], labels[:30])
+    assert model.predict(txs[30:]) == labels[30:]  # people never seen in training
+    assert encoder_text(txs[0], amount=True).startswith("entrada dezenas | ")
 
 
 def test_an_unknown_base_model_is_a_clear_error(tmp_path: Path) -> None:

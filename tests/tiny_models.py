@@ -32,6 +32,22 @@ def build_tiny_bert(directory: Path, texts: Iterable[str], seed: int = 0) -> Pat
     return directory
 
 
+def build_tiny_roberta(directory: Path, texts: Iterable[str], seed: int = 0) -> Path:
+    """A tiny RoBERTa (its classification head reads the first token itself) with
+    the same word-level vocabulary as :func:`build_tiny_bert`."""
+    import torch
+    from transformers import AutoTokenizer, RobertaConfig, RobertaModel
+
+    build_tiny_bert(directory, texts, seed)  # the tokenizer, and a BERT to replace
+    torch.manual_seed(seed)
+    config = RobertaConfig(vocab_size=len(AutoTokenizer.from_pretrained(directory)),
+                           hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                           intermediate_size=64, max_position_embeddings=80, pad_token_id=0,
+                           type_vocab_size=2)
+    RobertaModel(config).save_pretrained(directory)
+    return directory
+
+
 def build_tiny_decoder(directory: Path, texts: Iterable[str], seed: int = 0) -> Path:
     """A 2-layer Llama with a word-level tokenizer over the words of ``texts``."""
     import torch

