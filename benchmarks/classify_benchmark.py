@@ -6,10 +6,10 @@ Prints figures; asserts nothing (speed goals live here, not in timed tests).
    grouped by counterpart (:func:`txcat.counterpart.counterpart`) and 20% of the
    counterparts are held out, for several seeds; mean, min and max are reported,
    because one held-out merchant more or less moves the figure.
-2. Accuracy on the hand-written household sets ``benchmarks/data/households/``
-   (293 rows) and ``benchmarks/data/households-2/`` (303 rows), each six
-   statements in six layouts written from LABELS.md alone by someone who never saw
-   the corpus or the merchant directory; models trained on the whole samples corpus.
+2. Accuracy on the hand-written household sets ``benchmarks/data/households*/``
+   (about 300 rows each), each six statements in six layouts written from
+   LABELS.md alone by someone who never saw the corpus or the merchant directory;
+   models trained on the whole samples corpus.
 3. Speed and memory: ``txcat classify`` on a generated 100,000-row Nubank file, in
    a fresh process each time, with the default model (already cached) and with
    a ``tfidf`` model directory; wall time, rows/s and the process's peak RSS.
@@ -38,8 +38,9 @@ from txcat.default_model import bundled_training_data, load_bundled_model
 from txcat.merchants import default_matcher
 from txcat.strategies.tfidf import TfidfStrategy
 
-HOUSEHOLD_SETS = [Path(__file__).resolve().parent / "data" / name
-                  for name in ("households", "households-2")]
+#: Every hand-written household set: a new folder ``households-N`` joins by being there.
+HOUSEHOLD_SETS = sorted(p for p in (Path(__file__).resolve().parent / "data").glob("households*")
+                        if p.is_dir())
 
 CANDIDATES = {
     "default (tfidf + merchant directory)": dict(directory=True),
