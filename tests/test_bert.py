@@ -17,7 +17,7 @@ from tiny_models import build_tiny_bert, build_tiny_roberta
 from txcat.errors import ModelError, StrategyError
 from txcat.modeldir import load_model, save_model
 from txcat.plugins import create_strategy
-from txcat.strategies.bert import BertStrategy
+from txcat.strategies.bert import BertStrategy, as_a_bank_might_print
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.strategies.neural import encoder_text
 from txcat.transactions import Transaction
@@ -47,7 +47,8 @@ def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> str:
 def tiny(base: str, **extra: object) -> BertStrategy:
     params = dict(base_model=base, epochs=40, learning_rate=3e-3, batch_size=16,
                   validation_fraction=0.0, directory_hints=False, precision="fp32",
-                  device="cpu", warmup_fraction=0.0)
+                  device="cpu", warmup_fraction=0.0,
+                  augment=0.0)  # cut words are unknown to a tiny vocabulary
     params.update(extra)
     return BertStrategy(**params)  # type: ignore[arg-type]
 
@@ -160,6 +161,40 @@ def test_the_amount_s_size_tells_apart_rows_whose_words_are_the_same(
     assert encoder_text(txs[0], amount=True).startswith("entrada dezenas | ")
 
 
+def test_training_rows_are_also_seen_cut_and_glued_as_banks_print_them() -> None:
+    description = "Compra no débito - PADARIA E CONFEITARIA TRIGO DA ILHA 04/08"
+    rng = random.Random(0)
+    printed = {as_a_bank_might_print(description, rng) for _ in range(200)}
+    assert len(printed) > 20
+    assert any("PADAR " in p for p in printed)  # cut
+    assert any("TRIGODA" in p for p in printed)  # glued
+    for p in printed:
+        assert p.startswith("Comp") and p.endswith("ILHA 04/08") and " - " in p
+        original = iter(description.replace(" ", ""))  # what is left keeps its order
+        assert all(ch in original for ch in p.replace(" ", ""))
+        for word in description.split():
+            assert word[:4] in p  # no word loses its first four letters
+
+
+def test_training_sees_each_distinct_row_as_a_bank_might_print_it(
+        tiny_base: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import txcat.strategies.bert as bert_module
+
+    printed: list[str] = []
+
+    def recording(description: str, rng: random.Random) -> str:
+        printed.append(description)
+        return as_a_bank_might_print(description, rng)
+
+    monkeypatch.setattr(bert_module, "as_a_bank_might_print", recording)
+    txs, labels = rows(NAMES[:5])
+    tiny(tiny_base, epochs=1, augment=0.5).fit(txs + txs, labels + labels)
+    assert sorted(printed) == sorted(t.description for t in txs)  # once per distinct row
+    printed.clear()
+    tiny(tiny_base, epochs=1).fit(txs, labels)
+    assert printed == []
+
+
 def test_an_unknown_base_model_is_a_clear_error(tmp_path: Path) -> None:
     txs, labels = rows(NAMES[:3])
     with pytest.raises(ModelError, match=r"cannot load tokenizer .*pass the folder as "
@@ -196,6 +231,7 @@ def test_an_unreachable_hub_fails_at_once_instead_of_retrying(
     ({"epochs": 0}, "at least 1"),
     ({"learning_rate": "fast"}, "learning_rate must be float"),
     ({"precision": "fp8"}, "precision must be"),
+    ({"augment": 1.5}, "augment must be"),
     ({"layers": 3}, "unknown parameter 'layers'"),
 ])
 def test_bad_options_are_strategy_errors(params: dict[str, object], message: str) -> None:
