@@ -179,9 +179,9 @@ class BertStrategy(Strategy):
         self._pool(s.pooling)
         ids = self._encode(texts)
         y = [label_id[t] for t in targets]
-        groups = _groups(transactions, all_texts, texts)
-        printed_ids = self._printed_variants(transactions, all_texts, texts) \
-            if s.augment else ids
+        first = _first_rows(transactions, all_texts, texts)
+        groups = _groups(first)
+        printed_ids = self._printed_variants(first) if s.augment else ids
         chooser = random.Random(s.seed + 1)
         train_idx, val_idx = _validation_split(y, groups, s.validation_fraction, s.seed)
         steps = s.epochs * math.ceil(len(train_idx) / s.batch_size)
@@ -236,19 +236,15 @@ class BertStrategy(Strategy):
         self.net_.eval()
         return self
 
-    def _printed_variants(self, transactions: Sequence[Transaction],
-                          all_texts: Sequence[str], texts: Sequence[str]) -> list[list[int]]:
+    def _printed_variants(self, first: Sequence[Transaction]) -> list[list[int]]:
         """Each unique training text once more, from its description as a bank might
         print it: long words cut, neighbours glued. The hints are found again in the
         changed text, so the model also learns rows whose merchant the directory misses,
         as it will meet them in statements it has never seen."""
         rng = random.Random(self.settings.seed)
-        first: dict[str, Transaction] = {}
-        for tx, text in zip(transactions, all_texts, strict=True):
-            first.setdefault(text, tx)
         return self._encode(self._texts([
-            dataclasses.replace(first[t], description=as_a_bank_might_print(
-                first[t].description, rng)) for t in texts]))
+            dataclasses.replace(tx, description=as_a_bank_might_print(tx.description, rng))
+            for tx in first]))
 
     def _evaluate(self, ids: list[list[int]], y: list[int],
                   rows: list[int]) -> tuple[float, float]:
@@ -351,15 +347,21 @@ def _unique_pairs(texts: Sequence[str], labels: Sequence[str]) -> tuple[list[str
     return unique, [votes[t].most_common(1)[0][0] for t in unique]
 
 
-def _groups(transactions: Sequence[Transaction], all_texts: Sequence[str],
-            unique_texts: Sequence[str]) -> list[str]:
-    """The counterpart of each unique text, so validation holds out whole merchants."""
+def _first_rows(transactions: Sequence[Transaction], all_texts: Sequence[str],
+                unique_texts: Sequence[str]) -> list[Transaction]:
+    """For each unique text, the first row that reads so."""
+    first: dict[str, Transaction] = {}
+    for tx, text in zip(transactions, all_texts, strict=True):
+        first.setdefault(text, tx)
+    return [first[t] for t in unique_texts]
+
+
+def _groups(first: Sequence[Transaction]) -> list[str]:
+    """The counterpart of each unique text's first row, so validation holds out whole
+    merchants."""
     from txcat.counterpart import counterpart
 
-    first: dict[str, str] = {}
-    for tx, text in zip(transactions, all_texts, strict=True):
-        first.setdefault(text, tx.description)
-    return [counterpart(first[t]) for t in unique_texts]
+    return [counterpart(tx.description) for tx in first]
 
 
 def _validation_split(y: Sequence[int], groups: Sequence[str], fraction: float,
