@@ -60,9 +60,33 @@ def bundled_training_data() -> LabeledData:
     return data
 
 
+def source_fingerprint(package: Path) -> str:
+    """A hash of every file of the package at ``package`` (code and data, not bytecode).
+
+    Why the version number is not enough: a model's features (merchant-directory hits,
+    cleaned text) are computed by the code at hand when it predicts, so a model cached
+    by other code of the same version (an editable install after a pull) would mix two
+    feature sets and silently label differently from a freshly trained one.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def installed_source_fingerprint() -> str:
+    """:func:`source_fingerprint` of the txcat package this process imported."""
+    return source_fingerprint(Path(__file__).resolve().parent)
+
+
 def bundled_model_dir(strategy: str = DEFAULT_STRATEGY) -> Path:
-    """Where the bundled-corpus model of ``strategy`` is cached for this txcat version."""
-    key = hashlib.sha256(_training_bytes() + __version__.encode()).hexdigest()[:12]
+    """Where the bundled-corpus model of ``strategy`` is cached for this txcat version,
+    source and corpus."""
+    key = hashlib.sha256(_training_bytes() + __version__.encode()
+                         + installed_source_fingerprint().encode()).hexdigest()[:12]
     return cache_root() / f"{strategy}-bundled-{key}"
 
 
