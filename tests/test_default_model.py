@@ -26,7 +26,12 @@ def test_the_cache_key_follows_the_code_and_data_that_train_the_model(tmp_path: 
 
     with (package / "data" / "merchants.csv").open("a", encoding="utf-8") as f:
         f.write("\n")
-    assert default_model.source_fingerprint(package) != first
+    second = default_model.source_fingerprint(package)
+    assert second != first
+
+    with (package / default_model.TRAINING_RESOURCE).open("ab") as f:  # the corpus too
+        f.write(b"\0")
+    assert default_model.source_fingerprint(package) != second
 
 
 def test_the_bundled_model_directory_is_keyed_by_the_source(

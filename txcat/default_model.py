@@ -83,9 +83,9 @@ def installed_source_fingerprint() -> str:
 
 
 def bundled_model_dir(strategy: str = DEFAULT_STRATEGY) -> Path:
-    """Where the bundled-corpus model of ``strategy`` is cached for this txcat version,
-    source and corpus."""
-    key = hashlib.sha256(_training_bytes() + __version__.encode()
+    """Where the bundled-corpus model of ``strategy`` is cached for this txcat version
+    and source; the source fingerprint covers the corpus file, which is package data."""
+    key = hashlib.sha256(__version__.encode()
                          + installed_source_fingerprint().encode()).hexdigest()[:12]
     return cache_root() / f"{strategy}-bundled-{key}"
 
