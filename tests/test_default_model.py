@@ -39,3 +39,41 @@ def test_the_bundled_model_directory_is_keyed_by_the_source(
     before = default_model.bundled_model_dir()
     monkeypatch.setattr(default_model, "installed_source_fingerprint", lambda: "other code")
     assert default_model.bundled_model_dir() != before
+
+
+def test_building_the_default_model_prunes_cache_folders_left_unused_for_a_month(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every code change (an editable install after a pull) or upgrade keys a new folder;
+    old ones would pile up forever. A folder another install still uses (touched when
+    loaded) stays, as does anything in the cache that is not a bundled model."""
+    import os
+    import time
+
+    monkeypatch.setenv("TXCAT_CACHE_DIR", str(tmp_path))
+    month_ago = time.time() - 31 * 24 * 3600
+    stale = tmp_path / "tfidf-bundled-000000000000"
+    in_use = tmp_path / "tfidf-bundled-111111111111"
+    foreign = tmp_path / "my-notes"
+    for folder in (stale, in_use, foreign):
+        folder.mkdir()
+        (folder / "file").write_text("x")
+    os.utime(stale, (month_ago, month_ago))
+    os.utime(foreign, (month_ago, month_ago))
+
+    default_model.load_bundled_model()
+
+    assert default_model.bundled_model_dir().exists()
+    assert not stale.exists()
+    assert in_use.exists() and foreign.exists()
+
+
+def test_loading_the_cached_default_model_marks_it_as_in_use(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("TXCAT_CACHE_DIR", str(tmp_path))
+    default_model.load_bundled_model()
+    directory = default_model.bundled_model_dir()
+    os.utime(directory, (0, 0))
+    default_model.load_bundled_model()
+    assert directory.stat().st_mtime > 0

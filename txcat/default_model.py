@@ -10,6 +10,7 @@ load the cached model. Nothing is downloaded.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -33,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_STRATEGY = "tfidf"
 TRAINING_RESOURCE = "data/training.csv.gz"
+#: A bundled-model folder nobody has loaded for this long is another code's or
+#: version's leftover, deleted when a new one is built.
+STALE_AFTER_SECONDS = 30 * 24 * 3600
 
 
 def cache_root() -> Path:
@@ -98,7 +102,9 @@ def load_bundled_model(strategy: str = DEFAULT_STRATEGY) -> Strategy:
     directory = bundled_model_dir(strategy)
     if directory.exists():
         try:
-            return load_model(directory)
+            model = load_model(directory)
+            _mark_in_use(directory)
+            return model
         except TxcatError as exc:
             logger.warning("cached model %s is unusable (%s); rebuilding it", directory, exc)
             shutil.rmtree(directory, ignore_errors=True)  # ours to rebuild, never a user's
@@ -111,7 +117,36 @@ def load_bundled_model(strategy: str = DEFAULT_STRATEGY) -> Strategy:
     try:
         save_model(model, directory, training={**data.summary(), "fit_seconds": seconds})
         logger.info("trained in %.1f s, cached in %s", seconds, directory)
+        prune_stale_models(directory.parent, keep=directory)
     except (OSError, TxcatError) as exc:
         logger.warning("could not cache the model in %s (%s); it will be trained again "
                        "next time (set TXCAT_CACHE_DIR to a writable folder)", directory, exc)
     return model
+
+
+def _mark_in_use(directory: Path) -> None:
+    """Touch a cached model's folder, so that pruning knows some install still uses it."""
+    with contextlib.suppress(OSError):  # a read-only cache still serves the model
+        os.utime(directory)
+
+
+def prune_stale_models(root: Path, keep: Path) -> list[Path]:
+    """Delete bundled-model folders (``*-bundled-*``) under ``root`` that no install has
+    loaded for :data:`STALE_AFTER_SECONDS`, but ``keep``; other files are never touched.
+
+    Each code change or upgrade keys a new folder (:func:`bundled_model_dir`), so old
+    ones would pile up; a folder another install still loads is touched at each load
+    and stays.
+    """
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    removed = []
+    for folder in root.glob("*-bundled-*"):
+        try:
+            stale = folder.is_dir() and folder != keep and folder.stat().st_mtime < cutoff
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+            logger.info("removed the unused cached model %s", folder)
+    return removed
