@@ -54,17 +54,20 @@ def test_building_the_default_model_prunes_cache_folders_left_unused_for_a_month
     stale = tmp_path / "tfidf-bundled-000000000000"
     in_use = tmp_path / "tfidf-bundled-111111111111"
     foreign = tmp_path / "my-notes"
-    for folder in (stale, in_use, foreign):
+    lookalike = tmp_path / "photos-bundled-2024"  # a shared TXCAT_CACHE_DIR may hold anything
+    for folder in (stale, in_use, foreign, lookalike):
         folder.mkdir()
-        (folder / "file").write_text("x")
-    os.utime(stale, (month_ago, month_ago))
-    os.utime(foreign, (month_ago, month_ago))
+        (folder / "txcat.json").write_text("{}")
+    (tmp_path / "tfidf-bundled-222222222222").mkdir()  # not a model folder: no txcat.json
+    for folder in (stale, foreign, lookalike, tmp_path / "tfidf-bundled-222222222222"):
+        os.utime(folder, (month_ago, month_ago))
 
     default_model.load_bundled_model()
 
     assert default_model.bundled_model_dir().exists()
     assert not stale.exists()
-    assert in_use.exists() and foreign.exists()
+    assert in_use.exists() and foreign.exists() and lookalike.exists()
+    assert (tmp_path / "tfidf-bundled-222222222222").exists()
 
 
 def test_loading_the_cached_default_model_marks_it_as_in_use(

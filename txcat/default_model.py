@@ -17,6 +17,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import shutil
 import time
 from functools import lru_cache
@@ -37,6 +38,8 @@ TRAINING_RESOURCE = "data/training.csv.gz"
 #: A bundled-model folder nobody has loaded for this long is another code's or
 #: version's leftover, deleted when a new one is built.
 STALE_AFTER_SECONDS = 30 * 24 * 3600
+#: The name :func:`bundled_model_dir` gives: only such folders, holding a model, are pruned.
+_BUNDLED_NAME = re.compile(r"[\w.:-]+-bundled-[0-9a-f]{12}")
 
 
 def cache_root() -> Path:
@@ -131,8 +134,10 @@ def _mark_in_use(directory: Path) -> None:
 
 
 def prune_stale_models(root: Path, keep: Path) -> list[Path]:
-    """Delete bundled-model folders (``*-bundled-*``) under ``root`` that no install has
-    loaded for :data:`STALE_AFTER_SECONDS`, but ``keep``; other files are never touched.
+    """Delete bundled-model folders under ``root`` (named as :func:`bundled_model_dir`
+    names them, holding a ``txcat.json``) that no install has loaded for
+    :data:`STALE_AFTER_SECONDS`, but ``keep``; nothing else is ever touched, since
+    ``$TXCAT_CACHE_DIR`` may be a folder the user shares with other things.
 
     Each code change or upgrade keys a new folder (:func:`bundled_model_dir`), so old
     ones would pile up; a folder another install still loads is touched at each load
@@ -141,8 +146,10 @@ def prune_stale_models(root: Path, keep: Path) -> list[Path]:
     cutoff = time.time() - STALE_AFTER_SECONDS
     removed = []
     for folder in root.glob("*-bundled-*"):
+        if not _BUNDLED_NAME.fullmatch(folder.name) or folder == keep:
+            continue
         try:
-            stale = folder.is_dir() and folder != keep and folder.stat().st_mtime < cutoff
+            stale = (folder / "txcat.json").is_file() and folder.stat().st_mtime < cutoff
         except OSError:
             continue
         if stale:
