@@ -241,6 +241,32 @@ def test_a_100000_row_statement_streams_through_to_a_file(tmp_path: Path) -> Non
     assert lines[-2] == "id-99998,LAZER"
 
 
+def test_train_reads_every_csv_of_a_folder(tmp_path: Path) -> None:
+    """'txcat train samples/labeled' is what people type: a folder stands for its
+    statement files (*.csv, in name order); one without any is a one-line error."""
+    folder = tmp_path / "rotulados"
+    folder.mkdir()
+    for name in ("c6.csv", "inter.csv"):
+        (folder / name).write_bytes((SAMPLES / "labeled" / name).read_bytes())
+    (folder / "LEIAME.txt").write_text("not a statement")
+    code, _, err = run("train", str(folder), "-o", str(tmp_path / "m"))
+    assert code == 0, err
+    training = json.loads((tmp_path / "m" / "txcat.json").read_text())["training"]
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"),
+                       str(SAMPLES / "labeled" / "inter.csv"), "-o", str(tmp_path / "m2"))
+    assert code == 0, err
+    by_files = json.loads((tmp_path / "m2" / "txcat.json").read_text())["training"]
+    assert training["files"] == ["c6.csv", "inter.csv"]
+    assert {k: training[k] for k in ("files", "rows", "fingerprint")} == \
+        {k: by_files[k] for k in ("files", "rows", "fingerprint")}
+
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("train", str(tmp_path / "empty"), "-o", str(tmp_path / "m3"))
+    assert code == 1
+    assert "empty: is a folder with no .csv statement files" in err
+    assert "Traceback" not in err
+
+
 def test_train_accepts_strategy_parameters_and_rejects_unknown_ones(tmp_path: Path) -> None:
     labeled = str(SAMPLES / "labeled" / "c6.csv")
     code, _, err = run("train", labeled, "-o", str(tmp_path / "m"), "-p", "directory=false",

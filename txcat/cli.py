@@ -325,8 +325,8 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
           no_redact: bool, **columns: Any) -> None:
     """Train a strategy on labeled statement file(s) and save it to DIR.
 
-    A labeled file is any statement txcat reads plus a label column. Use the
-    result with 'txcat classify FILE --model DIR'.
+    A labeled file is any statement txcat reads plus a label column; a folder
+    stands for its .csv files. Use the result with 'txcat classify FILE --model DIR'.
     """
     with _user_errors():
         import time
@@ -403,7 +403,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_size: float,
           test_file: str | None, seed: int, train_sizes: str | None, report_dir: Path | None,
           label_column: str | None, label_set: str | None) -> None:
-    """Fit and score strategies on one shared, reproducible split of LABELED file(s).
+    """Fit and score strategies on one shared, reproducible split of LABELED file(s)
+    (a folder stands for its .csv files).
 
     Reports accuracy with a 95% bootstrap interval, macro-F1, per-label scores,
     the confusion matrix, fit time, prediction rows/s and model size, so you can

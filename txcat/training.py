@@ -1,8 +1,8 @@
 """Labeled files in, a fitted strategy out.
 
 A labeled file is any readable statement plus a label column (``label``,
-``categoria``, ``informação`` ...). Rows with an empty label are not used for
-training, and their count is reported.
+``categoria``, ``informação`` ...); a folder stands for its ``*.csv`` files. Rows
+with an empty label are not used for training, and their count is reported.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from txcat.errors import LabelError
+from txcat.errors import LabelError, StatementError
 from txcat.labels import DEFAULT_LABELS, find_label_column, normalise_label
 from txcat.reading import ColumnOverrides, open_statement
 from txcat.transactions import Transaction
@@ -46,13 +46,30 @@ class LabeledData:
         }
 
 
+def expand_folders(paths: Sequence[str | Path]) -> list[str | Path]:
+    """Each folder replaced by its ``*.csv`` files in name order (not its subfolders),
+    so that ``txcat train samples/labeled`` reads what a folder of exports holds; a
+    folder with none is an error rather than nothing to learn from."""
+    expanded: list[str | Path] = []
+    for path in paths:
+        if str(path) != "-" and Path(path).is_dir():
+            files = sorted(f for f in Path(path).iterdir()
+                           if f.suffix.lower() == ".csv" and f.is_file())
+            if not files:
+                raise StatementError(str(path), "is a folder with no .csv statement files")
+            expanded.extend(files)
+        else:
+            expanded.append(path)
+    return expanded
+
+
 def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None,
                  labels: Sequence[str] = DEFAULT_LABELS,
                  overrides: ColumnOverrides | None = None) -> LabeledData:
     """Read labeled statements; raise :class:`LabelError` for labels outside ``labels``."""
     data = LabeledData()
     allowed = [normalise_label(label) for label in labels]
-    for path in paths:
+    for path in expand_folders(paths):
         with open_statement(path, overrides=overrides) as statement:
             column = find_label_column(statement.columns, label_column)
             if column is None:
