@@ -386,3 +386,18 @@ def test_descriptions_the_terminal_cannot_encode_do_not_crash(tmp_path: Path) ->
                             encoding="ascii", errors="replace")
     assert result.returncode == 0, result.stderr
     assert '"id": "e1"' in result.stdout
+
+
+def test_a_local_llm_without_transformers_installed_is_a_one_line_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--llm hf:...`` runs a transformers model here; without the package the user
+    must read which extra to install, not a ModuleNotFoundError traceback."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "transformers", None)  # as if not installed
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"),
+                                       "--llm", "hf:/no/such/model"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "pip install 'txcat[transformers]'" in result.stderr
+    assert "Traceback" not in result.stderr

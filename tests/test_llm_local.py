@@ -129,3 +129,15 @@ def test_embedding_selection_is_the_default_when_an_encoder_is_installed(decoder
                                     strict=True):
         own = next(i for i in chosen if strategy.pool_[i][1] == label)
         assert strategy.pool_[own][0].description == query.description
+
+
+def test_an_unreachable_local_llm_says_how_to_point_at_a_copy(monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    """The hint names the option this backend is chosen with (``--llm hf:DIR``), not
+    the encoder strategies' ``--base-model``."""
+    from txcat.errors import ModelError
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    backend = make_backend("hf:someone/not-downloaded", BackendOptions())
+    with pytest.raises(ModelError, match=r"pass the folder as --llm hf:DIR"):
+        backend.choose("system", ["row"], LABELS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from txcat.llm.base import BackendOptions, LLMBackend
+from txcat.llm.base import BackendOptions, LLMBackend, LLMError
 
 
 class HFBackend(LLMBackend):
@@ -22,7 +22,12 @@ class HFBackend(LLMBackend):
 
     def _load(self) -> Any:
         if self._scorer is None:
-            from transformers import AutoModelForCausalLM, AutoTokenizer
+            try:
+                from transformers import AutoModelForCausalLM, AutoTokenizer
+            except ImportError as exc:  # torch, or transformers itself
+                raise LLMError(f"hf:{self.model} runs a local transformers model, and "
+                               "transformers is not installed here: pip install "
+                               "'txcat[transformers]'") from exc
 
             from txcat.strategies.likelihood import LabelScorer
             from txcat.strategies.neural import (
@@ -34,9 +39,11 @@ class HFBackend(LLMBackend):
 
             quiet_transformers()
             device = pick_device(str(self.options.extra.get("device", "auto")))
-            tokenizer = load_pretrained(AutoTokenizer.from_pretrained, self.model, "tokenizer")
+            local = "--llm hf:DIR"
+            tokenizer = load_pretrained(AutoTokenizer.from_pretrained, self.model, "tokenizer",
+                                        local_option=local)
             model = load_pretrained(AutoModelForCausalLM.from_pretrained, self.model,
-                                    "language model")
+                                    "language model", local_option=local)
             model.to(device).eval()
             self._scorer = LabelScorer(
                 model, tokenizer, device, bf16=bf16_ok(device),

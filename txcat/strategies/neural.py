@@ -85,8 +85,10 @@ def autocast(device: Any, enabled: bool) -> AbstractContextManager[Any]:
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
 
 
-def load_pretrained(loader: Callable[..., Any], name: str, what: str, **kwargs: Any) -> Any:
-    """``loader.from_pretrained(name)`` with a message a user can act on when it fails.
+def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
+                    local_option: str = "--base-model DIR", **kwargs: Any) -> Any:
+    """``loader.from_pretrained(name)`` with a message a user can act on when it fails:
+    ``local_option`` is how the user points at a downloaded copy instead.
 
     A Hub id is looked up in the local cache first; the Hub is asked only when the
     cache lacks it and answers at all, since huggingface_hub retries an unreachable
@@ -110,7 +112,7 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, **kwargs: 
         hint = ("the folder does not hold a transformers model" if local else
                 f"it is not a local folder and {where}; download it elsewhere (e.g. "
                 f"'huggingface-cli download {name} --local-dir DIR') and pass the folder "
-                "as --base-model DIR")
+                f"as {local_option}")
         raise ModelError(f"cannot load {what} {name!r}: {hint} ({type(exc).__name__})") \
             from None
 
