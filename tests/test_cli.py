@@ -140,7 +140,7 @@ def test_a_failure_leaves_no_partial_output_and_keeps_the_old_file(tmp_path: Pat
     (["classify", EXTRATO, "--model", "no-model-here"], "no such model directory"),
     (["classify", EXTRATO, "--strategy", "nonsense"], "unknown strategy 'nonsense'"),
     (["classify", EXTRATO, "--description-column", "Histórico"], "'Histórico' not found"),
-    (["train", EXTRATO, "-o", "m"], "not found (looked for label"),
+    (["train", EXTRATO, "-o", "m"], "no label column found (looked for label"),
 ])
 def test_user_errors_are_one_line_without_traceback(args: list[str], message: str,
                                                     tmp_path: Path,
@@ -167,7 +167,7 @@ def test_train_then_classify_with_the_model(tmp_path: Path) -> None:
     model = tmp_path / "modelo"
     code, _, err = run("train", str(labeled), "-o", str(model))
     assert code == 0, err
-    assert "1 rows had no label" in err
+    assert "1 row had no label (empty or REVISAR) and was skipped" in err
     manifest = json.loads((model / "txcat.json").read_text())
     assert manifest["training"]["rows"] == 6
     assert manifest["training"]["label_counts"] == {"LAZER": 2, "NECESSIDADE": 2, "TRABALHO": 2}
@@ -401,3 +401,79 @@ def test_a_local_llm_without_transformers_installed_is_a_one_line_error(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "pip install 'txcat[transformers]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _labeled(tmp_path: Path, *rows: tuple[str, str]) -> Path:
+    path = tmp_path / "rotulado.csv"
+    path.write_text("data,valor,codigo,descricao,label\n" + "".join(
+        f"01/09/2024,-10.00,a{i},{description},{label}\n"
+        for i, (description, label) in enumerate(rows)), encoding="utf-8")
+    return path
+
+
+def test_training_on_a_single_label_is_refused(tmp_path: Path) -> None:
+    """A model that has seen one label answers it for every row at confidence 1.0,
+    which no threshold can catch: refuse it rather than save it."""
+    labeled = _labeled(tmp_path, ("Uber", "LAZER"), ("iFood", "LAZER"), ("Cinema", "LAZER"))
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
+    assert code == 1
+    assert "only one label (LAZER)" in err and "at least two" in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_labels_of_the_set_never_seen_in_training_are_named(tmp_path: Path) -> None:
+    labeled = _labeled(tmp_path, ("Padaria Pão Quente", "NECESSIDADE"),
+                       ("Pizzaria Bella", "LAZER"), ("Bar do Zeca", "LAZER"))
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
+    assert code == 0, err
+    assert "TRABALHO never appears in the training rows" in err
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m2"),
+                       "--labels", "LAZER,NECESSIDADE,OUTRO")
+    assert code == 0, err
+    assert "OUTRO never appears" in err
+
+
+def test_rows_still_marked_for_review_are_skipped_like_unlabeled_ones(tmp_path: Path) -> None:
+    """A file classified with --threshold and partly reviewed still holds REVISAR rows:
+    they carry no label yet, so they are skipped and counted, not an error."""
+    labeled = _labeled(tmp_path, ("Padaria Pão Quente", "NECESSIDADE"),
+                       ("Pizzaria Bella", "LAZER"), ("Auto Posto Rota", "TRABALHO"),
+                       ("PIX JOAO", "REVISAR"), ("Sem nome", ""))
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
+    assert code == 0, err
+    assert "2 rows had no label (empty or REVISAR) and were skipped" in err
+    manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
+    assert manifest["training"]["rows"] == 3
+
+
+def test_a_file_whose_labels_are_all_empty_says_so(tmp_path: Path) -> None:
+    labeled = _labeled(tmp_path, ("Uber", ""), ("iFood", ""))
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
+    assert code == 1
+    assert "no labeled rows to train on: all 2 rows have no label" in err
+
+
+def test_train_counts_the_files_a_folder_stands_for(tmp_path: Path) -> None:
+    folder = tmp_path / "rotulados"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.csv").write_text(
+            _labeled(tmp_path, ("Padaria Pão Quente", "NECESSIDADE"), ("Pizzaria Bella", "LAZER"),
+                     ("Auto Posto Rota", "TRABALHO")).read_text(encoding="utf-8"),
+            encoding="utf-8")
+    code, _, err = run("train", str(folder), "-o", str(tmp_path / "m"))
+    assert code == 0, err
+    assert "on 6 rows from 2 files" in err
+
+
+@pytest.mark.parametrize(("args", "status", "message"), [
+    (["--labels", ",,"], 2, "--labels names no label"),  # 2: click's usage-error status
+    (["--labels", ""], 2, "--labels names no label"),
+    (["--label-column", "nope"], 1, "label column 'nope' not found; columns are"),
+])
+def test_label_options_that_name_nothing_are_clear_errors(args: list[str], status: int,
+                                                          message: str, tmp_path: Path) -> None:
+    labeled = _labeled(tmp_path, ("Padaria", "NECESSIDADE"), ("Bar", "LAZER"))
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"), *args)
+    assert code == status
+    assert message in err

@@ -334,7 +334,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         from txcat.errors import StrategyError
         from txcat.modeldir import check_model_target, save_model
         from txcat.plugins import create_strategy
-        from txcat.training import read_labeled
+        from txcat.training import check_trainable, read_labeled
 
         labels = _label_set(label_set)
         parsed = {**_parse_params(params),
@@ -346,8 +346,12 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=_overrides(columns))
         log = logging.getLogger("txcat")
-        log.info("training %s on %d rows from %d file(s)", strategy, len(data.labels),
-                 len(files))
+        for label in check_trainable(data, labels):
+            log.warning("%s never appears in the training rows: this model can never "
+                        "answer it", label)
+        files_read = len(data.sources)
+        log.info("training %s on %d rows from %d %s", strategy, len(data.labels), files_read,
+                 "file" if files_read == 1 else "files")
         start = time.perf_counter()
         with _StageProgress() as progress:
             if hasattr(model, "progress"):
@@ -547,9 +551,13 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
 def _label_set(text: str | None) -> list[str]:
     from txcat.labels import DEFAULT_LABELS
 
-    if not text:
+    if text is None:
         return list(DEFAULT_LABELS)
-    return [x.strip().upper() for x in text.split(",") if x.strip()]
+    labels = [x.strip().upper() for x in text.split(",") if x.strip()]
+    if not labels:
+        raise click.UsageError(f"--labels names no label ({text!r}); give them comma-separated, "
+                               "e.g. --labels LAZER,NECESSIDADE,TRABALHO")
+    return labels
 
 
 def _parse_train_sizes(text: str | None) -> list[int | str]:

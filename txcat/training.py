@@ -2,7 +2,8 @@
 
 A labeled file is any readable statement plus a label column (``label``,
 ``categoria``, ``informação`` ...); a folder stands for its ``*.csv`` files. Rows
-with an empty label are not used for training, and their count is reported.
+with an empty label, or still marked ``REVISAR`` by ``classify --threshold``, carry
+no label yet: they are skipped, and their count is reported.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from txcat.errors import LabelError, StatementError
-from txcat.labels import DEFAULT_LABELS, find_label_column, normalise_label
+from txcat.labels import (
+    DEFAULT_LABELS,
+    REVIEW_LABEL,
+    find_label_column,
+    normalise_label,
+)
 from txcat.reading import ColumnOverrides, open_statement
 from txcat.transactions import Transaction
 
@@ -73,14 +79,14 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
         with open_statement(path, overrides=overrides) as statement:
             column = find_label_column(statement.columns, label_column)
             if column is None:
-                wanted = repr(label_column) if label_column else "a label column"
-                raise LabelError(f"{statement.name}: {wanted} not found (looked for label, "
-                                 f"categoria, informação); columns are: "
+                looked = (f"label column {label_column!r} not found" if label_column else
+                          "no label column found (looked for label, categoria, informação)")
+                raise LabelError(f"{statement.name}: {looked}; columns are: "
                                  f"{', '.join(statement.columns)}; name it with --label-column")
             data.sources.append(statement.name)
             for tx in statement:
                 value = normalise_label(tx.raw.get(column, ""))
-                if not value:
+                if not value or value == REVIEW_LABEL:
                     data.unlabeled += 1
                     continue
                 if value not in allowed:
@@ -90,5 +96,33 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
                 data.transactions.append(tx)
                 data.labels.append(value)
     if data.unlabeled:
-        logger.warning("%d rows had no label and were not used for training", data.unlabeled)
+        logger.warning("%s no label (empty or %s) and %s skipped",
+                       _rows_had(data.unlabeled), REVIEW_LABEL,
+                       "was" if data.unlabeled == 1 else "were")
     return data
+
+
+def _rows_had(count: int) -> str:
+    return f"{count} row had" if count == 1 else f"{count} rows had"
+
+
+def check_trainable(data: LabeledData, labels: Sequence[str]) -> list[str]:
+    """Refuse training data no model can learn from; return the labels of ``labels``
+    that never appear in it, which the model will never answer.
+
+    One label is refused: the model would answer it for every row with confidence
+    1.0, which no ``--threshold`` can catch.
+    """
+    if not data.labels:
+        if data.unlabeled:
+            every = "the only row has" if data.unlabeled == 1 else \
+                f"all {data.unlabeled} rows have"
+            raise LabelError(f"no labeled rows to train on: {every} no label "
+                             f"(empty or {REVIEW_LABEL})")
+        raise LabelError("no labeled rows to train on: the labeled file(s) hold no data rows")
+    seen = set(data.labels)
+    if len(seen) < 2:
+        raise LabelError(f"only one label ({next(iter(seen))}) in the {len(data.labels)} "
+                         "training rows; a model needs rows of at least two labels to tell "
+                         "them apart")
+    return [label for label in (normalise_label(x) for x in labels) if label not in seen]
