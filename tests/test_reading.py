@@ -723,6 +723,22 @@ def test_stray_cp1252_byte_does_not_garble_the_utf8_rows() -> None:
     assert [t.description for t in rows] == ["Café Central", "Padaria São João"]
 
 
+# One valid UTF-8 sequence against one stray byte is a tie that used to go to cp1252.
+def test_one_utf8_character_and_one_stray_cp1252_byte_is_read_as_utf8() -> None:
+    data = (b"data,descricao,valor\n01/07/2024,Padaria Jo\xc3\xa3o,-1\n"
+            b"01/07/2024,A\xe7ougue,-2\n")
+    statement, rows = read_bytes(data, name="mixenc.csv")
+    assert statement.encoding == "utf-8"
+    assert [t.description for t in rows] == ["Padaria João", "Açougue"]
+
+
+def test_a_cp1252_file_is_still_read_as_cp1252() -> None:
+    data = "data;lançamento;valor\n03/09/2024;AÇOUGUE SÃO JOÃO;-1,00\n".encode("cp1252")
+    statement, rows = read_bytes(data)
+    assert statement.encoding == "cp1252"
+    assert [t.description for t in rows] == ["AÇOUGUE SÃO JOÃO"]
+
+
 def test_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(ITAU)))
     statement, rows = read_all("-")
