@@ -573,6 +573,55 @@ def test_mixed_line_endings_and_quoted_newlines_and_delimiters() -> None:
     assert statement.stats.uneven_rows == 0
 
 
+ORIGIN_CODIGO_HEADER = "data,código,valor,tipo"
+
+
+def test_an_unclosed_quote_that_swallows_rows_warns_with_its_line_and_count(
+        log: pytest.LogCaptureFixture) -> None:
+    body = "".join(f"01/07/2024,a{i},-10.5,Loja {i}\n" for i in range(2, 501))
+    data = f'{ORIGIN_CODIGO_HEADER}\n01/07/2024,a1,-10.5,"Uber\n{body}'.encode()
+    statement, rows = read_bytes(data, name="openquote.csv")
+    assert [t.id for t in rows] == ["a1"]  # the rows are still swallowed...
+    assert statement.stats.runaway_quotes == 1
+    [message] = warnings_of(log)  # ...but never silently
+    assert message.startswith("openquote.csv:2:"), message
+    assert "499 lines that look like rows" in message and "quote" in message
+    assert "\n" not in message
+
+
+def test_each_runaway_quote_warns_once_at_the_line_it_opened(
+        log: pytest.LogCaptureFixture) -> None:
+    data = (f"{ORIGIN_CODIGO_HEADER}\n"
+            "01/07/2024,a1,-1,Padaria\n"
+            '01/07/2024,a2,-2,"Uber\n'           # line 3: opens a quote...
+            "01/07/2024,a3,-3,iFood\n"
+            '01/07/2024,a4,-4,Posto"\n'          # ...closed by a stray quote on line 5
+            "01/07/2024,a5,-5,Mercado\n"
+            '01/07/2024,"a6\n'                   # line 7: a legitimate two-line id,
+            'x",-6,"Loja\n'                      # then a quote opened on line 8
+            "01/07/2024,a7,-7,Farmácia\n").encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [t.id for t in rows] == ["a1", "a2", "a5", "a6\nx"]
+    assert [t.line for t in rows] == [2, 3, 6, 7]
+    assert statement.stats.runaway_quotes == 2
+    messages = warnings_of(log)
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("conta.csv:3:") and " 2 lines " in messages[0]
+    assert messages[1].startswith("conta.csv:8:") and " 1 line " in messages[1]
+
+
+def test_quoted_newlines_holding_delimiters_do_not_warn(log: pytest.LogCaptureFixture) -> None:
+    data = (f"{ORIGIN_CODIGO_HEADER}\n"
+            '01/07/2024,a1,-1,"Padaria, Leite\ne Cia, filial 2"\n'
+            '01/07/2024,a2,-2,"Dois\nlinhas\ne três"\n'
+            "01/07/2024,a3,-3,Posto\n").encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [t.description for t in rows] == ["Padaria, Leite\ne Cia, filial 2",
+                                             "Dois\nlinhas\ne três", "Posto"]
+    assert statement.stats.runaway_quotes == 0
+    assert warnings_of(log) == []
+
+
 def test_quoted_delimiters_in_a_semicolon_layout() -> None:
     data = ("data;lançamento;valor\r\n"
             '03/09/2024;"PIX; ENVIADO\r\nJOÃO";-1.234,56\r\n'
@@ -672,6 +721,22 @@ def test_stray_cp1252_byte_does_not_garble_the_utf8_rows() -> None:
             + "2024-09-04,Padaria São João,-2.00\n".encode())
     _, rows = read_bytes(data)
     assert [t.description for t in rows] == ["Café Central", "Padaria São João"]
+
+
+# One valid UTF-8 sequence against one stray byte is a tie that used to go to cp1252.
+def test_one_utf8_character_and_one_stray_cp1252_byte_is_read_as_utf8() -> None:
+    data = (b"data,descricao,valor\n01/07/2024,Padaria Jo\xc3\xa3o,-1\n"
+            b"01/07/2024,A\xe7ougue,-2\n")
+    statement, rows = read_bytes(data, name="mixenc.csv")
+    assert statement.encoding == "utf-8"
+    assert [t.description for t in rows] == ["Padaria João", "Açougue"]
+
+
+def test_a_cp1252_file_is_still_read_as_cp1252() -> None:
+    data = "data;lançamento;valor\n03/09/2024;AÇOUGUE SÃO JOÃO;-1,00\n".encode("cp1252")
+    statement, rows = read_bytes(data)
+    assert statement.encoding == "cp1252"
+    assert [t.description for t in rows] == ["AÇOUGUE SÃO JOÃO"]
 
 
 def test_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,18 +66,23 @@ def detect_encoding(head: bytes, source: str) -> tuple[str, str]:
 
 
 def _utf8_or_cp1252(head: bytes) -> str:
-    """UTF-8 when its multi-byte sequences outnumber bytes that are not UTF-8.
+    """UTF-8 unless bytes that are not UTF-8 outnumber its multi-byte sequences.
 
     A UTF-8 export with a few hand-typed cp1252 bytes stays UTF-8 (the stray
     bytes are read as cp1252 by the error handler); a cp1252 file, whose accents
-    are single high bytes, is read as cp1252.
+    are single high bytes, is read as cp1252. A tie goes to UTF-8: cp1252 text
+    almost never forms a valid multi-byte sequence (an accented capital followed
+    by a symbol such as '°' or '£'), so one valid sequence is strong evidence,
+    while one stray byte is what a hand edit leaves. Reading that tie as cp1252
+    garbled every UTF-8 accent ('João' as 'JoÃ£o'); reading it as UTF-8 loses
+    nothing, since the stray byte is still read as cp1252.
     """
     cut = head.rfind(b"\n")
     sample = head[: cut + 1] if cut > 0 else head  # no sequence cut in half at the end
     text = sample.decode("utf-8", errors="surrogateescape")
     invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
     valid = sum(1 for ch in text if ord(ch) > 127) - invalid
-    return "utf-8" if invalid == 0 or valid > invalid else "cp1252"
+    return "utf-8" if valid >= invalid else "cp1252"
 
 
 def _utf16_without_bom(head: bytes, source: str) -> str:

@@ -3,8 +3,9 @@
 One row out per data row in: rows with an unreadable amount or date are kept
 (with ``None``) and reported; blank lines are not data rows; only rows a layout
 declares to be balances (Banco do Brasil's 'Saldo Anterior') are skipped, and
-they are counted. Rows are read lazily, so a 100,000-row file never sits in
-memory as a whole.
+they are counted. A quote left open, which makes the rows after it one field,
+is reported with the line it opened on. Rows are read lazily, so a 100,000-row
+file never sits in memory as a whole.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +35,8 @@ MAX_LINE_CHARS = 1_000_000
 DELIMITERS = (";", ",", "\t", "|")
 #: How many row-level problems of each kind are logged one by one before summarising.
 SHOWN_PER_KIND = 3
-
+#: Line breaks as the text stream splits lines (``newline=""``), so counts match line numbers.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class ReadStats:
     uneven_rows: int = 0
     repeated_ids: int = 0
     repeated_headers: int = 0
+    runaway_quotes: int = 0
     _seen_ids: set[str] = field(default_factory=set, repr=False)
 
 
@@ -191,6 +195,8 @@ class Statement:
                     continue
                 self.stats.rows += 1
                 row_no = self.stats.rows
+                if last_line > line:  # a quoted field spans lines
+                    self._check_runaway_quote(cells, n, line)
                 cells = self._fit_width(cells, n, desc_cols, line)
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 if layout.balance_rows and desc_cols and \
@@ -255,6 +261,34 @@ class Statement:
             return cells + [""] * (n - len(cells))
         return cells
 
+    def _check_runaway_quote(self, cells: list[str], n: int, line: int) -> None:
+        """Warn when a quoted field holds lines that look like rows of this file.
+
+        A quote left open (``"Uber`` with no closing quote) makes every line up to
+        the next quote, often the end of the file, part of one field: the csv
+        module accepts it, and only the field size limit would ever object. Such
+        swallowed lines look like rows (as many delimiters as the header, less
+        one), which a description's own second line almost never does.
+
+        A warning, not an error: rows before it may already be on stdout, the
+        text is kept (one row, as read), and a legitimate multi-line field that
+        happens to hold that many delimiters must still be readable. A file of
+        one column cannot tell a row from a line, so it is not checked.
+        """
+        if n < 2:
+            return
+        opened = line
+        for cell in cells:
+            embedded = _LINE_BREAK.split(cell)
+            row_like = sum(1 for text in embedded[1:] if text.count(self.delimiter) >= n - 1)
+            if row_like:
+                lines = "1 line that looks like a row" if row_like == 1 \
+                    else f"{row_like:,} lines that look like rows"
+                self._note("runaway_quotes", opened,
+                           f"opens a quote that runs over {lines} (a quote left open?), "
+                           "read as part of this one row")
+            opened += len(embedded) - 1
+
     def _amount(self, cells: list[str], amount_col: int | None, credit_col: int | None,
                 debit_col: int | None, direction_col: int | None, line: int) -> float | None:
         layout = self.layout
@@ -291,7 +325,9 @@ class Statement:
         for kind, what in (("bad_amounts", "an unreadable amount"),
                            ("bad_dates", "an unreadable date"),
                            ("empty_descriptions", "an empty description"),
-                           ("uneven_rows", "a field count unlike the header's")):
+                           ("uneven_rows", "a field count unlike the header's"),
+                           ("runaway_quotes", "a quote running over lines that look like "
+                            "rows")):
             count = getattr(s, kind)
             if count > SHOWN_PER_KIND:
                 logger.warning("%s: %d rows in all had %s (kept)", self.name, count, what)
