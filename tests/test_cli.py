@@ -108,7 +108,7 @@ def test_threshold_marks_doubtful_rows_for_review_and_reports_the_count() -> Non
     code, out, err = run("classify", EXTRATO, "--threshold", "1.0")
     assert code == 0
     assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["REVISAR"] * 10
-    assert "10 of 10 rows below confidence 1.00 were labeled REVISAR" in err
+    assert "10 of 10 rows below confidence 1 were labeled REVISAR" in err
     code, out, err = run("classify", EXTRATO, "--threshold", "0")
     assert "REVISAR" not in out
     assert "0 of 10 rows" in err
@@ -477,3 +477,9 @@ def test_label_options_that_name_nothing_are_clear_errors(args: list[str], statu
     code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"), *args)
     assert code == status
     assert message in err
+
+
+def test_the_threshold_is_reported_as_given() -> None:
+    code, _, err = run("classify", EXTRATO, "--threshold", "0.9999")
+    assert code == 0
+    assert "rows below confidence 0.9999 were labeled REVISAR" in err

@@ -68,3 +68,27 @@ def test_export_masks_personal_data_unless_asked_not_to(tmp_path: Path) -> None:
                                      "-o", str(tmp_path / "k.jsonl")])
     assert "123.456.789-09" in (tmp_path / "k.jsonl").read_text(encoding="utf-8")
     assert "not masked" in kept.stderr
+
+
+def test_the_minimum_count_is_of_valid_examples(tmp_path: Path) -> None:
+    """The services count the examples they can use: eleven lines, three of them
+    broken, are eight examples and below the minimum of ten."""
+    train = tmp_path / "t.jsonl"
+    CliRunner().invoke(main, ["export", LABELED, "--format", "alpaca", "-o", str(train)])
+    lines = train.read_text(encoding="utf-8").splitlines()[:11]
+    lines[1] = lines[4] = lines[7] = "{broken"
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
+    assert result.exit_code == 1
+    assert "8 valid examples (11 lines); alpaca fine-tuning needs at least 10" in result.stdout
+    assert result.stdout.splitlines()[-1] == "4 errors found"
+
+
+def test_one_problem_is_one_error(tmp_path: Path) -> None:
+    train = tmp_path / "t.jsonl"
+    CliRunner().invoke(main, ["export", LABELED, "--format", "alpaca", "-o", str(train)])
+    lines = train.read_text(encoding="utf-8").splitlines()
+    lines[3] = "{broken"
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
+    assert result.stdout.splitlines()[-1] == "1 error found"

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from txcat import __version__
+from txcat.wording import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -232,12 +233,12 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             progress.finish(total)
         if abstained:
             logging.getLogger("txcat").warning(
-                "%d rows got no valid answer from the model and were labeled %s", abstained,
-                REVIEW_LABEL)
+                "%s got no valid answer from the model and were labeled %s",
+                counted(abstained, "row"), REVIEW_LABEL)
         if threshold is not None:
             logging.getLogger("txcat").info(
-                "%d of %d rows below confidence %.2f were labeled REVISAR", review, total,
-                threshold)
+                "%d of %s below confidence %g were labeled REVISAR", review,
+                counted(total, "row"), threshold)
 
 
 def _classify_on_ray(files: tuple[str, ...], output: str | None, fmt: str | None,
@@ -427,8 +428,8 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
             if test_file else None
         split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
         logging.getLogger("txcat").info(
-            "%s split: %d train rows, %d test rows; %d strategies", split.method,
-            len(split.train), len(split.test), len(specs))
+            "%s split: %s, %s; %s", split.method, counted(len(split.train), "train row"),
+            counted(len(split.test), "test row"), counted(len(specs), "strategy", "strategies"))
         with _BenchProgress() as progress:
             results = run_benchmark(data, split, specs, labels=labels, train_sizes=sizes,
                                     progress=progress.update)
@@ -543,7 +544,7 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
                 click.echo(f"training: {report.training_tokens:,} tokens over {epochs} epochs, "
                            f"about {report.estimated_cost:,.2f} at {price_per_million:,.2f} "
                            "per 1M tokens")
-            click.echo("OK" if report.ok else f"{len(report.errors)} errors found")
+            click.echo("OK" if report.ok else f"{counted(len(report.errors), 'error')} found")
         if not report.ok:
             sys.exit(1)
 

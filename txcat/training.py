@@ -97,13 +97,9 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
                 data.labels.append(value)
     if data.unlabeled:
         logger.warning("%s no label (empty or %s) and %s skipped",
-                       _rows_had(data.unlabeled), REVIEW_LABEL,
-                       "was" if data.unlabeled == 1 else "were")
+                       "1 row had" if data.unlabeled == 1 else f"{data.unlabeled} rows had",
+                       REVIEW_LABEL, "was" if data.unlabeled == 1 else "were")
     return data
-
-
-def _rows_had(count: int) -> str:
-    return f"{count} row had" if count == 1 else f"{count} rows had"
 
 
 def check_trainable(data: LabeledData, labels: Sequence[str]) -> list[str]:

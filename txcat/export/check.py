@@ -23,6 +23,7 @@ from txcat.export import tokens
 from txcat.export.errors import ExportError
 from txcat.export.formats import check_format
 from txcat.labels import DEFAULT_LABELS
+from txcat.wording import counted
 
 #: Below this many examples the services refuse the file. OpenAI's fine-tuning API
 #: requires at least 10; we use 10 for every format (Bedrock's and local trainers'
@@ -56,6 +57,8 @@ class CheckReport:
     format: str
     #: Non-blank lines, valid or not.
     examples: int = 0
+    #: Lines with no problem: what the service can train on, and what the minimums count.
+    valid_examples: int = 0
     errors: list[LineProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Tokens over the valid examples (one epoch); see ``tokens_estimated``.
@@ -82,7 +85,7 @@ class CheckReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "format": self.format, "ok": self.ok,
-            "examples": self.examples,
+            "examples": self.examples, "valid_examples": self.valid_examples,
             "errors": [{"line": p.line, "message": p.message} for p in self.errors],
             "warnings": list(self.warnings),
             "tokens_total": self.tokens_total, "tokens_max": self.tokens_max,
@@ -132,6 +135,7 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
             report.errors.extend(LineProblem(number, m) for m in problems)
             if problems:
                 continue
+            report.valid_examples += 1
             if answer is not None:
                 answers[answer] += 1
             count = tokens.count_record(record)
@@ -267,12 +271,17 @@ _VALIDATORS = {
 def _file_level(report: CheckReport, fmt: str, allowed: tuple[str, ...],
                 answers: Counter[str], unknown: dict[str, tuple[int, int]]) -> None:
     """Whole-file findings: example count, unknown keys, labels no example answers."""
-    if report.examples < HARD_MINIMUM:
-        report.errors.append(LineProblem(None, f"{report.examples} examples; {fmt} "
-                                               f"fine-tuning needs at least {HARD_MINIMUM}"))
-    elif report.examples < RECOMMENDED_MINIMUM:
-        report.warnings.append(f"{report.examples} examples; at least {RECOMMENDED_MINIMUM} "
-                               "are recommended for a useful fine-tune")
+    # The services count the examples they can use, so the minimums count valid ones.
+    valid = counted(report.examples, "example")
+    if report.valid_examples != report.examples:
+        valid = (f"{counted(report.valid_examples, 'valid example')} "
+                 f"({counted(report.examples, 'line')})")
+    if report.valid_examples < HARD_MINIMUM:
+        report.errors.append(LineProblem(None, f"{valid}; {fmt} fine-tuning needs at least "
+                                               f"{HARD_MINIMUM}"))
+    elif report.valid_examples < RECOMMENDED_MINIMUM:
+        report.warnings.append(f"{valid}; at least {RECOMMENDED_MINIMUM} are recommended "
+                               "for a useful fine-tune")
     for key, (first, seen) in sorted(unknown.items()):
         where = f"line {first}" if seen == 1 else f"{seen} lines, first line {first}"
         report.warnings.append(f"unknown key {key!r} ({where}); the service may ignore or "

@@ -334,8 +334,9 @@ class Statement:
         if s.repeated_headers:
             logger.warning("%s: skipped %d repeated header rows", self.name, s.repeated_headers)
         if s.repeated_ids:
-            logger.warning("%s: %d rows repeat an id seen earlier (kept)",
-                           self.name, s.repeated_ids)
+            logger.warning("%s: %s an id seen earlier (kept)", self.name,
+                           "1 row repeats" if s.repeated_ids == 1 else
+                           f"{s.repeated_ids} rows repeat")
         if s.balance_rows:
             logger.info("%s: skipped %d balance rows (not transactions)",
                         self.name, s.balance_rows)
