@@ -198,6 +198,8 @@ def test_strategy_specs_carry_parameters() -> None:
     assert specs[1].label == "tfidf(directory=false, C=2.5)"
     with pytest.raises(TxcatError, match="not KEY=VALUE"):
         parse_specs("tfidf:oops")
+    with pytest.raises(TxcatError, match=r"unknown strategy 'nosuch'; installed: .*tfidf"):
+        parse_specs("tfidf,nosuch")
 
 
 def test_bench_cli_writes_a_valid_report_and_is_reproducible(tmp_path: Path) -> None:
@@ -234,6 +236,26 @@ def test_bench_cli_bad_options(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["bench", str(FILES[0]), *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_bench_cli_names_an_unknown_strategy_before_any_work() -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf,nosuch"])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert result.stderr.startswith("txcat: error: unknown strategy 'nosuch'; installed: ")
+    assert "tfidf" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""  # nothing was split or fitted
+
+
+def test_bench_cli_exits_1_when_no_strategy_was_scored_and_still_reports(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf:C=abc",
+                                       "-o", str(tmp_path / "r")])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert "tfidf(C=abc): failed: StrategyError: tfidf: C must be" in result.stdout
+    assert result.stderr.splitlines()[-1] == ("txcat: error: no strategy was scored (the "
+                                              "reasons are listed above)")
+    saved = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert [s["status"] for s in saved["strategies"]] == ["failed"]
 
 
 def test_report_and_model_directories_follow_the_umask(tmp_path: Path) -> None:

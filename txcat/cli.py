@@ -411,8 +411,9 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
     pick the strategy that is best on your own data.
     """
     with _user_errors():
-        from txcat.bench.runner import default_specs, parse_specs, run_benchmark
+        from txcat.bench.runner import default_specs, parse_specs, run_benchmark, scored
         from txcat.bench.split import make_split
+        from txcat.errors import TxcatError
         from txcat.training import read_labeled
 
         labels = _label_set(label_set)
@@ -435,6 +436,8 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
             written = write_report(results, split, data, report_dir)
             logging.getLogger("txcat").info("report written to %s (%s)", report_dir,
                                             ", ".join(p.name for p in written))
+        if not scored(results):
+            raise TxcatError("no strategy was scored (the reasons are listed above)")
 
 
 _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
