@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 import numpy as np
@@ -256,6 +256,31 @@ def test_bench_cli_exits_1_when_no_strategy_was_scored_and_still_reports(
                                               "reasons are listed above)")
     saved = json.loads((tmp_path / "r" / "results.json").read_text())
     assert [s["status"] for s in saved["strategies"]] == ["failed"]
+
+
+class Recording(TfidfStrategy):
+    name = "recording-test"
+    fits: ClassVar[list[int]] = []
+
+    def fit(self, transactions: Any, labels: Any) -> Recording:
+        Recording.fits.append(len(transactions))
+        super().fit(transactions, labels)
+        return self
+
+
+def test_bench_cli_checks_the_report_location_before_fitting(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("in the way")
+    Recording.fits.clear()
+    args = ["bench", str(FILES[0]), "--strategies", "recording-test", "-o"]
+    with strategy_plugin("recording-plugin", Recording):
+        result = CliRunner().invoke(main, [*args, str(tmp_path / "a-file" / "report")])
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+        assert result.stderr.splitlines()[-1] == (
+            f"txcat: error: cannot write {tmp_path}/a-file/report: {tmp_path}/a-file is a file")
+        assert Recording.fits == [] and result.stdout == ""
+        fine = CliRunner().invoke(main, [*args, str(tmp_path / "new" / "report")])
+    assert fine.exit_code == 0, fine.output
+    assert len(Recording.fits) == 1 and (tmp_path / "new" / "report" / "results.json").exists()
 
 
 def test_report_and_model_directories_follow_the_umask(tmp_path: Path) -> None:
