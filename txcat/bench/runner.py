@@ -148,7 +148,7 @@ def _run_one(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str]
                                "installed")
         notify(BenchEvent(spec.label, "skipped", result=result))
         return result
-    usable, reason = cls.availability()
+    usable, reason = cls.availability(spec.params)
     if not usable:
         result = _empty_result(spec, "unavailable", reason)
         notify(BenchEvent(spec.label, "skipped", result=result))

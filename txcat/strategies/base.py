@@ -43,8 +43,12 @@ class Strategy(ABC):
         self.params = params
 
     @classmethod
-    def availability(cls) -> tuple[bool, str]:
-        """``(usable, reason)``: whether every required module can be imported here."""
+    def availability(cls, params: dict[str, Any] | None = None) -> tuple[bool, str]:
+        """``(usable, reason)``: whether every required module can be imported here.
+
+        ``params`` are those the strategy would be made with, for strategies whose needs
+        depend on them (a cascade on its members); ``None`` means the defaults.
+        """
         missing = [m for m in cls.requires if importlib.util.find_spec(m) is None]
         if not missing:
             return True, "ready"
