@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from helpers import SAMPLES, strategy_plugin
+from helpers import SAMPLES, TRAIN, strategy_plugin, txs
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_score
 
 from txcat.bench.metrics import bootstrap_interval, score
@@ -76,6 +76,53 @@ def test_bad_split_requests_are_clear_errors(data: LabeledData) -> None:
     tiny = LabeledData(transactions=data.transactions[:3], labels=data.labels[:3])
     with pytest.raises(TxcatError, match="too few"):
         make_split(tiny)
+
+
+#: Twelve rows, four per label, each from its own counterpart (the audit's 'twelve.csv').
+TWELVE = LabeledData(transactions=txs(*(d for d, _ in TRAIN)),
+                     labels=[label for _, label in TRAIN])
+
+
+def write_twelve(path: Path) -> Path:
+    lines = ["data,código,valor,tipo,label"]
+    lines += [f"{day:02d}/07/2024,r{day},-{day}.00,{description},{label}"
+              for day, (description, label) in enumerate(TRAIN, start=1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("method, what", [("merchant", "merchant"), ("random", "row")])
+def test_a_test_size_that_leaves_nothing_to_train_on_is_a_clear_error(method: str,
+                                                                      what: str) -> None:
+    with pytest.raises(TxcatError, match=rf"--test-size 0\.99 leaves no training {what}s "
+                                         r"\(all 12 would be tested\); use a smaller"):
+        make_split(TWELVE, method, test_size=0.99)
+
+
+def test_a_test_side_smaller_than_the_label_set_is_split_unstratified(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="txcat"):
+        split = make_split(TWELVE, "random", test_size=0.01, seed=0)
+    assert (len(split.train), len(split.test)) == (11, 1)
+    assert sorted(split.train + split.test) == list(range(12))
+    assert "not stratified: 1 test row cannot hold all 3 labels" in caplog.text
+
+
+@pytest.mark.parametrize("args, error", [
+    (["--test-size", "0.99"], "--test-size 0.99 leaves no training merchants"),
+    (["--test-size", "0.99", "--split", "random"], "--test-size 0.99 leaves no training rows"),
+    (["--test-size", "0.01", "--split", "random"], None),
+])
+def test_bench_cli_with_an_extreme_test_size_runs_or_says_why_in_one_line(
+        args: list[str], error: str | None, tmp_path: Path) -> None:
+    twelve = write_twelve(tmp_path / "twelve.csv")
+    result = CliRunner().invoke(main, ["bench", str(twelve), "--strategies", "tfidf", *args])
+    if error is None:
+        assert result.exit_code == 0, result.output
+        assert "1 test rows" in result.stdout
+    else:
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+        assert result.stderr.splitlines()[-1].startswith(f"txcat: error: {error}")
 
 
 def test_metrics_match_scikit_learn_on_a_fixed_case() -> None:
@@ -151,6 +198,8 @@ def test_strategy_specs_carry_parameters() -> None:
     assert specs[1].label == "tfidf(directory=false, C=2.5)"
     with pytest.raises(TxcatError, match="not KEY=VALUE"):
         parse_specs("tfidf:oops")
+    with pytest.raises(TxcatError, match=r"unknown strategy 'nosuch'; installed: .*tfidf"):
+        parse_specs("tfidf,nosuch")
 
 
 def test_bench_cli_writes_a_valid_report_and_is_reproducible(tmp_path: Path) -> None:
@@ -187,6 +236,51 @@ def test_bench_cli_bad_options(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["bench", str(FILES[0]), *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_bench_cli_names_an_unknown_strategy_before_any_work() -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf,nosuch"])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert result.stderr.startswith("txcat: error: unknown strategy 'nosuch'; installed: ")
+    assert "tfidf" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""  # nothing was split or fitted
+
+
+def test_bench_cli_exits_1_when_no_strategy_was_scored_and_still_reports(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf:C=abc",
+                                       "-o", str(tmp_path / "r")])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert "tfidf(C=abc): failed: StrategyError: tfidf: C must be" in result.stdout
+    assert result.stderr.splitlines()[-1] == ("txcat: error: no strategy was scored (the "
+                                              "reasons are listed above)")
+    saved = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert [s["status"] for s in saved["strategies"]] == ["failed"]
+
+
+class Recording(TfidfStrategy):
+    name = "recording-test"
+    fits: ClassVar[list[int]] = []
+
+    def fit(self, transactions: Any, labels: Any) -> Recording:
+        Recording.fits.append(len(transactions))
+        super().fit(transactions, labels)
+        return self
+
+
+def test_bench_cli_checks_the_report_location_before_fitting(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("in the way")
+    Recording.fits.clear()
+    args = ["bench", str(FILES[0]), "--strategies", "recording-test", "-o"]
+    with strategy_plugin("recording-plugin", Recording):
+        result = CliRunner().invoke(main, [*args, str(tmp_path / "a-file" / "report")])
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+        assert result.stderr.splitlines()[-1] == (
+            f"txcat: error: cannot write {tmp_path}/a-file/report: {tmp_path}/a-file is a file")
+        assert Recording.fits == [] and result.stdout == ""
+        fine = CliRunner().invoke(main, [*args, str(tmp_path / "new" / "report")])
+    assert fine.exit_code == 0, fine.output
+    assert len(Recording.fits) == 1 and (tmp_path / "new" / "report" / "results.json").exists()
 
 
 def test_report_and_model_directories_follow_the_umask(tmp_path: Path) -> None:

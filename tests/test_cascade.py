@@ -9,13 +9,16 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import TRAIN, strategy_plugin, txs
+from click.testing import CliRunner
+from helpers import SAMPLES, TRAIN, strategy_plugin, txs
 
 from txcat import plugins
+from txcat.cli import main
 from txcat.errors import StrategyError
 from txcat.modeldir import load_model, save_model
 from txcat.strategies.base import Strategy
 from txcat.strategies.cascade import CascadeStrategy
+from txcat.strategies.tfidf import TfidfStrategy
 
 
 class PostoRule(Strategy):
@@ -87,16 +90,71 @@ def test_save_and_load_keep_every_member(tmp_path: Path) -> None:
 @pytest.mark.parametrize("params, message", [
     ({"members": ""}, "members must name strategies"),
     ({"members": "cascade+tfidf"}, "cannot contain a cascade"),
-    ({"threshold": 1.5}, "threshold must be between 0 and 1"),
+    ({"members": "posto-rule+tfidf", "threshold": 1.5}, "threshold must be between 0 and 1"),
 ])
 def test_bad_cascades_are_clear_errors(params: dict[str, object], message: str) -> None:
     with pytest.raises(StrategyError, match=message):
         plugins.create_strategy("cascade", params)
 
 
+NO_RULES = ("needs the txcat-rules plugin (pip install ./plugins/txcat-rules) for its "
+            "default members rules+tfidf; or choose members with -p members=A+B (in bench: "
+            "cascade:members=A+B)")
+
+
+def test_without_the_rules_plugin_the_default_cascade_is_unavailable_and_says_why() -> None:
+    # Tests load no entry points, so this is a core install: no 'rules' strategy.
+    assert CascadeStrategy.availability() == (False, NO_RULES)
+    assert CascadeStrategy.availability({"members": "posto-rule+tfidf"}) == (True, "ready")
+    with pytest.raises(StrategyError, match=r"^strategy 'cascade' cannot run here: needs the "
+                                            r"txcat-rules plugin"):
+        plugins.create_strategy("cascade")
+
+
+def test_with_a_rules_strategy_installed_the_default_cascade_is_ready() -> None:
+    class Rules(TfidfStrategy):
+        name = "rules"
+
+    with strategy_plugin("rules-plugin", Rules):
+        assert CascadeStrategy.availability() == (True, "ready")
+        assert isinstance(plugins.create_strategy("cascade"), CascadeStrategy)
+
+
+def test_a_member_that_cannot_run_here_makes_the_cascade_unavailable() -> None:
+    class NeedsMissing(PostoRule):
+        name = "needs-missing"
+        requires = ("txcat_no_such_module_xyz",)
+
+    with strategy_plugin("needs-missing-plugin", NeedsMissing):
+        usable, reason = CascadeStrategy.availability({"members": "needs-missing+tfidf"})
+    assert not usable
+    assert reason == ("its member 'needs-missing' cannot run here: needs "
+                      "txcat_no_such_module_xyz (pip install txcat_no_such_module_xyz); or "
+                      "choose members with -p members=A+B (in bench: cascade:members=A+B)")
+
+
+def test_the_cli_lists_runs_and_benches_the_default_cascade_as_unavailable(
+        tmp_path: Path) -> None:
+    listed = CliRunner().invoke(main, ["strategies", "--json"])
+    row = {r["name"]: r for r in json.loads(listed.stdout)}["cascade"]
+    assert (row["usable"], row["status"]) == (False, NO_RULES)
+    for args in (["classify", str(SAMPLES / "extrato.csv"), "--strategy", "cascade"],
+                 ["train", str(SAMPLES / "labeled" / "c6.csv"), "--strategy", "cascade",
+                  "-o", str(tmp_path / "m")]):
+        result = CliRunner().invoke(main, args)
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+        assert result.stderr == f"txcat: error: strategy 'cascade' cannot run here: {NO_RULES}\n"
+    benched = CliRunner().invoke(main, ["bench", str(SAMPLES / "labeled" / "c6.csv"),
+                                        "--strategies", "tfidf,cascade"])
+    assert benched.exit_code == 0, benched.output
+    assert f"cascade: unavailable: {NO_RULES}" in " ".join(benched.stdout.split())
+
+
 def test_an_unknown_member_is_named() -> None:
-    cascade = plugins.create_strategy("cascade", {"members": "nonexistent+tfidf"})
-    with pytest.raises(StrategyError, match="unknown strategy 'nonexistent'"):
-        cascade.fit(*zip(*[(t, label) for t, label in
-                            zip(txs("a", "b"), ["LAZER", "TRABALHO"], strict=True)],
-                          strict=True))  # type: ignore[arg-type]
+    with pytest.raises(StrategyError, match=r"its members nonexistent\+tfidf name "
+                                            r"'nonexistent', which is not installed"):
+        plugins.create_strategy("cascade", {"members": "nonexistent+tfidf"})
+    descriptions, labels = zip(*TRAIN, strict=True)
+    with pytest.raises(StrategyError, match=r"^cascade \(members nonexistent\+tfidf\): "
+                                            r"unknown strategy 'nonexistent'"):
+        CascadeStrategy(members="nonexistent+tfidf").fit(txs(*descriptions), list(labels))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +13,11 @@ from helpers import SAMPLES
 from llm_server import LLMServer, keyword_label, rows_of, serve
 
 from txcat.cli import main
+from txcat.strategies.zero_shot import ZeroShotStrategy
 
 pytest.importorskip("openai")
+
+NEEDS_TORCH = (False, "needs torch, transformers (pip install 'txcat[transformers]')")
 
 
 @pytest.fixture
@@ -60,6 +64,45 @@ def test_zero_shot_with_an_llm_sends_descriptions_and_no_examples(server: LLMSer
     system = server.bodies[0]["messages"][0]["content"]
     assert "NECESSIDADE: supermercado" in system and "=> " not in system
     assert len(out.splitlines()) == 11
+
+
+@pytest.fixture
+def no_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if torch and transformers were not installed: a None entry in sys.modules makes
+    find_spec find nothing and an import fail."""
+    for name in ("torch", "transformers"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_zero_shot_needs_what_the_chosen_backend_needs(no_torch: None,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ZeroShotStrategy.availability() == NEEDS_TORCH  # embeddings, the default
+    assert ZeroShotStrategy.availability({"llm": "hf:/models/causal-lm"}) == NEEDS_TORCH
+    assert ZeroShotStrategy.availability({"llm": "openai:gpt-4o-mini"}) == (True, "ready")
+    assert ZeroShotStrategy.availability({"llm": "ollama:llama3.1"}) == (True, "ready")
+    monkeypatch.setitem(sys.modules, "openai", None)
+    assert ZeroShotStrategy.availability({"llm": "openai:gpt-4o-mini"}) == (
+        False, "needs openai (pip install 'txcat[llm]')")
+
+
+def test_zero_shot_with_an_llm_runs_where_torch_is_not_installed(server: LLMServer,
+                                                                 no_torch: None) -> None:
+    code, out, err = classify(server, "--strategy", "zero-shot")
+    assert code == 0, err
+    assert len(out.splitlines()) == 11
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"), "--strategy",
+                                       "zero-shot"])
+    assert result.exit_code == 1
+    assert result.stderr == ("txcat: error: strategy 'zero-shot' cannot run here: "
+                             f"{NEEDS_TORCH[1]}\n")
+
+
+def test_strategies_describes_the_llm_option_the_cli_takes() -> None:
+    listed = CliRunner().invoke(main, ["strategies", "--json"])
+    row = {r["name"]: r for r in json.loads(listed.stdout)}["zero-shot"]
+    assert "--llm" in row["description"] and "-p llm" not in row["description"]
+    helped = CliRunner().invoke(main, ["classify", "--help"]).stdout
+    assert "--llm SPEC" in helped and "--param" not in helped
 
 
 def test_rows_without_a_valid_answer_become_revisar(server: LLMServer) -> None:

@@ -416,8 +416,10 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
     pick the strategy that is best on your own data.
     """
     with _user_errors():
-        from txcat.bench.runner import default_specs, parse_specs, run_benchmark
+        from txcat.bench.report import check_report_target, write_report
+        from txcat.bench.runner import default_specs, parse_specs, run_benchmark, scored
         from txcat.bench.split import make_split
+        from txcat.errors import TxcatError
         from txcat.training import read_labeled
 
         labels = _label_set(label_set)
@@ -427,6 +429,8 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         test_data = read_labeled([test_file], label_column=label_column, labels=labels) \
             if test_file else None
         split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
+        if report_dir is not None:
+            check_report_target(report_dir)
         logging.getLogger("txcat").info(
             "%s split: %s, %s; %s", split.method, counted(len(split.train), "train row"),
             counted(len(split.test), "test row"), counted(len(specs), "strategy", "strategies"))
@@ -435,11 +439,11 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
                                     progress=progress.update)
         _print_bench_table(results)
         if report_dir is not None:
-            from txcat.bench.report import write_report
-
             written = write_report(results, split, data, report_dir)
             logging.getLogger("txcat").info("report written to %s (%s)", report_dir,
                                             ", ".join(p.name for p in written))
+        if not scored(results):
+            raise TxcatError("no strategy was scored (the reasons are listed above)")
 
 
 _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]

@@ -116,16 +116,25 @@ def _call_each(hook: Any, register: Any) -> None:
                            pm.get_name(impl.plugin), hook.name, exc)
 
 
-def get_strategy(name: str) -> type[Strategy]:
-    """The strategy class called ``name``, usable here, or a :class:`StrategyError`."""
+def registered_strategy(name: str) -> type[Strategy]:
+    """The strategy class called ``name``, usable here or not, or a :class:`StrategyError`
+    naming the installed ones (a typo is told apart from a missing extra)."""
     from txcat.errors import StrategyError
 
     strategies = get_strategies()
     if name not in strategies:
         raise StrategyError(f"unknown strategy {name!r}; installed: "
                             f"{', '.join(sorted(strategies))} (see 'txcat strategies')")
-    cls = strategies[name]
-    usable, reason = cls.availability()
+    return strategies[name]
+
+
+def get_strategy(name: str, params: dict[str, Any] | None = None) -> type[Strategy]:
+    """The strategy class called ``name``, usable here with ``params``, or a
+    :class:`StrategyError`."""
+    from txcat.errors import StrategyError
+
+    cls = registered_strategy(name)
+    usable, reason = cls.availability(params)
     if not usable:
         raise StrategyError(f"strategy {name!r} cannot run here: {reason}")
     return cls
@@ -148,7 +157,7 @@ def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy
 
     from txcat.errors import StrategyError
 
-    cls = get_strategy(name)
+    cls = get_strategy(name, params)
     accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     unknown = sorted(set(params or {}) - set(accepted))
     if unknown and "params" not in accepted:

@@ -7,6 +7,8 @@ so a failed run never leaves half a report.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,31 @@ SPLIT = "split.json"
 MARKDOWN = "report.md"
 
 
-def write_report(results: dict[str, Any], split: Split, data: LabeledData,
-                 directory: str | Path, *, charts: bool = True) -> list[Path]:
-    """Write every report file; return their paths (in the final directory)."""
+def check_report_target(directory: str | Path) -> Path:
+    """Refuse a report location that cannot be written before any strategy is fitted,
+    rather than after all of them: a file in the way, or a folder that cannot be
+    created or written to. The check makes (and removes) a staging directory where
+    :func:`write_report` will, since permission bits do not tell (root, read-only or
+    special file systems)."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: is a file; a report is written as a directory")
+    parent = target.resolve().parent
+    existing = next(p for p in (parent, *parent.parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError(f"cannot write {directory}: {existing} is a file")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {directory}: {exc.strerror or exc}") from None
+    return target
+
+
+def write_report(results: dict[str, Any], split: Split, data: LabeledData,
+                 directory: str | Path, *, charts: bool = True) -> list[Path]:
+    """Write every report file; return their paths (in the final directory)."""
+    target = check_report_target(directory)
     with replaced_directory(target) as staging:
         (staging / RESULTS).write_text(json.dumps(results, indent=2, ensure_ascii=False),
                                        encoding="utf-8")

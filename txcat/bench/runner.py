@@ -50,8 +50,12 @@ class StrategySpec:
 
 
 def parse_specs(text: str) -> list[StrategySpec]:
-    """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be."""
-    from txcat.plugins import param_value
+    """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be.
+
+    Every name must be an installed strategy, so a typo fails before any data is read
+    or fitted; one installed but unusable here is still accepted (the report says why).
+    """
+    from txcat.plugins import param_value, registered_strategy
 
     specs = []
     for part in (p.strip() for p in text.split(",")):
@@ -64,10 +68,16 @@ def parse_specs(text: str) -> list[StrategySpec]:
             if not sep or not key:
                 raise TxcatError(f"strategy spec {part!r}: {pair!r} is not KEY=VALUE")
             params[key] = param_value(value)
+        registered_strategy(name.strip())
         specs.append(StrategySpec(name.strip(), params))
     if not specs:
         raise TxcatError("no strategy named in --strategies")
     return specs
+
+
+def scored(results: dict[str, Any]) -> int:
+    """How many strategies of a ``results.json`` document were fitted and scored."""
+    return sum(r["status"] == "ok" for r in results["strategies"])
 
 
 def default_specs() -> list[StrategySpec]:
@@ -138,7 +148,7 @@ def _run_one(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str]
                                "installed")
         notify(BenchEvent(spec.label, "skipped", result=result))
         return result
-    usable, reason = cls.availability()
+    usable, reason = cls.availability(spec.params)
     if not usable:
         result = _empty_result(spec, "unavailable", reason)
         notify(BenchEvent(spec.label, "skipped", result=result))

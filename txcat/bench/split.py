@@ -2,14 +2,16 @@
 
 ``merchant`` (the default) keeps every test counterpart out of training, as a
 user's new merchants would be; ``time`` trains on older rows and tests on newer
-ones, as next month's statement would; ``random`` is stratified by label. The
-split is stored as row keys (``file#row``), so a re-run with the same seed is
-identical and a strategy added later is scored on exactly the same rows.
+ones, as next month's statement would; ``random`` is stratified by label where the
+sizes allow. The split is stored as row keys (``file#row``), so a re-run with the
+same seed is identical and a strategy added later is scored on exactly the same rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ import numpy as np
 from txcat.errors import TxcatError
 from txcat.training import LabeledData
 from txcat.transactions import Transaction
+
+logger = logging.getLogger(__name__)
 
 METHODS = ("merchant", "random", "time")
 
@@ -89,9 +93,23 @@ def _by_merchant(transactions: Sequence[Transaction], test_size: float,
     if len(set(groups)) < 2:
         raise TxcatError("every row has the same counterpart: a merchant split needs at least "
                          "two; use --split random")
-    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+    n_train, n_test = _sizes(len(set(groups)), test_size, "merchants")
+    splitter = GroupShuffleSplit(n_splits=1, test_size=n_test, train_size=n_train,
+                                 random_state=seed)
     train, test = next(splitter.split(np.zeros(len(groups)), groups=groups))
     return train.tolist(), test.tolist()
+
+
+def _sizes(n: int, test_size: float, unit: str) -> tuple[int, int]:
+    """How many of ``n`` rows (or merchants) train and test: scikit-learn's rounding of
+    the test side (up), and every other one trains. Given as counts, so a share whose
+    product with ``n`` rounds badly in floating point neither drops one from both sides
+    nor raises; a share that leaves nothing to train on is a :class:`TxcatError`."""
+    n_test = math.ceil(test_size * n)
+    if n_test >= n:
+        raise TxcatError(f"--test-size {test_size} leaves no training {unit} (all {n} would "
+                         "be tested); use a smaller --test-size")
+    return n - n_test, n_test
 
 
 def _by_time(transactions: Sequence[Transaction], test_size: float) -> tuple[list[int], list[int]]:
@@ -107,10 +125,25 @@ def _by_time(transactions: Sequence[Transaction], test_size: float) -> tuple[lis
 
 
 def _random(labels: Sequence[str], test_size: float, seed: int) -> tuple[list[int], list[int]]:
+    """Stratified by label where it can be. Where it cannot (a side with fewer rows than
+    there are labels, or a label with a single row) the split is made unstratified, with
+    a warning, rather than refused: ``--split random`` asks for a random split of that
+    size, and stratifying only makes it more representative."""
     from sklearn.model_selection import train_test_split
 
+    n_train, n_test = _sizes(len(labels), test_size, "rows")
     counts = Counter(labels)
-    stratify = list(labels) if min(counts.values()) >= 2 else None
-    train, test = train_test_split(np.arange(len(labels)), test_size=test_size,
-                                   random_state=seed, stratify=stratify)
+    why_not = None
+    if min(n_train, n_test) < len(counts):
+        side = "test" if n_test < n_train else "training"
+        rows = min(n_train, n_test)
+        why_not = f"{rows} {side} row{'s' * (rows != 1)} cannot hold all {len(counts)} labels"
+    elif min(counts.values()) < 2:
+        single = sorted(label for label, count in counts.items() if count < 2)
+        why_not = f"{', '.join(single)} {'has' if len(single) == 1 else 'have'} a single row"
+    if why_not:
+        logger.warning("the random split is not stratified: %s", why_not)
+    train, test = train_test_split(np.arange(len(labels)), test_size=n_test,
+                                   train_size=n_train, random_state=seed,
+                                   stratify=None if why_not else list(labels))
     return train.tolist(), test.tolist()

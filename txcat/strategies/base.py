@@ -43,13 +43,25 @@ class Strategy(ABC):
         self.params = params
 
     @classmethod
-    def availability(cls) -> tuple[bool, str]:
-        """``(usable, reason)``: whether every required module can be imported here."""
-        missing = [m for m in cls.requires if importlib.util.find_spec(m) is None]
+    def availability(cls, params: dict[str, Any] | None = None) -> tuple[bool, str]:
+        """``(usable, reason)``: whether every required module can be imported here.
+
+        ``params`` are those the strategy would be made with, for strategies whose needs
+        depend on them (a cascade on its members); ``None`` means the defaults.
+        """
+        requires, extra = cls.requirements(params or {})
+        missing = [m for m in requires if importlib.util.find_spec(m) is None]
         if not missing:
             return True, "ready"
-        hint = f"pip install 'txcat[{cls.extra}]'" if cls.extra else f"pip install {missing[0]}"
+        hint = f"pip install 'txcat[{extra}]'" if extra else f"pip install {missing[0]}"
         return False, f"needs {', '.join(missing)} ({hint})"
+
+    @classmethod
+    def requirements(cls, params: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+        """The modules the strategy needs when made with ``params``, and the pip extra
+        that installs them: ``requires`` and ``extra``, unless a parameter picks a backend
+        with other needs (zero-shot's ``llm``). Parameters are not checked here."""
+        return cls.requires, cls.extra
 
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:

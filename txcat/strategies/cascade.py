@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+#: The default members. ``rules`` comes from the separate txcat-rules plugin package.
+DEFAULT_MEMBERS = "rules+tfidf"
+
+#: Where members that no txcat install has by itself come from, for the reason shown.
+PLUGIN_SOURCES = {"rules": "the txcat-rules plugin (pip install ./plugins/txcat-rules)"}
+
+CHOOSE_MEMBERS = "choose members with -p members=A+B (in bench: cascade:members=A+B)"
+
+
 class CascadeStrategy(Strategy):
     """The first member whose confidence reaches ``threshold`` answers."""
 
@@ -33,14 +42,42 @@ class CascadeStrategy(Strategy):
     description = ("ordered strategies (-p members=rules+tfidf); the first confident enough "
                    "answers, e.g. exact rules first, a model for the rest")
 
-    def __init__(self, *, members: str = "rules+tfidf", threshold: float = 0.9) -> None:
+    def __init__(self, *, members: str = DEFAULT_MEMBERS, threshold: float = 0.9) -> None:
         super().__init__(members=members, threshold=threshold)
         self.members = members
         self.threshold = threshold
 
     @classmethod
+    def availability(cls, params: dict[str, Any] | None = None) -> tuple[bool, str]:
+        """Usable when every member is. Nothing of its own is needed, but the default
+        members include ``rules``, which a core install lacks: such an install lists the
+        cascade as unusable, with what to install or change, instead of failing on use."""
+        from txcat.plugins import get_strategies
+
+        members = (params or {}).get("members", DEFAULT_MEMBERS)
+        if not isinstance(members, str):
+            return True, "ready"  # check_params says what is wrong with it
+        installed = get_strategies()
+        which = "default members" if members == DEFAULT_MEMBERS else "members"
+        for name in _member_names(members):
+            if name == cls.name:
+                continue  # refused by check_params
+            member = installed.get(name)
+            if member is None:
+                source = PLUGIN_SOURCES.get(name)
+                if source:
+                    return False, f"needs {source} for its {which} {members}; or {CHOOSE_MEMBERS}"
+                return False, (f"its {which} {members} name {name!r}, which is not installed "
+                               f"(installed: {', '.join(sorted(installed))}); or "
+                               f"{CHOOSE_MEMBERS}")
+            usable, reason = member.availability()
+            if not usable:
+                return False, f"its member {name!r} cannot run here: {reason}; or {CHOOSE_MEMBERS}"
+        return True, "ready"
+
+    @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
-        members = params.get("members", "rules+tfidf")
+        members = params.get("members", DEFAULT_MEMBERS)
         threshold = params.get("threshold", 0.9)
         if not isinstance(members, str) or not _member_names(members):
             raise StrategyError("cascade: members must name strategies joined by '+', "
@@ -53,9 +90,15 @@ class CascadeStrategy(Strategy):
                                 f"{threshold!r}")
 
     def _new_members(self) -> list[Strategy]:
+        """Unfitted members; a member that cannot be made is named with the members it
+        came from, so the message says which setting to change."""
         from txcat.plugins import create_strategy
 
-        return [create_strategy(name) for name in _member_names(self.members)]
+        try:
+            return [create_strategy(name) for name in _member_names(self.members)]
+        except StrategyError as exc:
+            raise StrategyError(f"cascade (members {self.members}): {exc}; or "
+                                f"{CHOOSE_MEMBERS}") from None
 
     def fit(self, transactions: Sequence[Transaction],
             labels: Sequence[str]) -> CascadeStrategy:

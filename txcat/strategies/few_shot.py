@@ -65,7 +65,7 @@ class FewShotStrategy(Strategy):
         self.settings = FewShotSettings(**params)
 
     @classmethod
-    def availability(cls) -> tuple[bool, str]:
+    def availability(cls, params: dict[str, Any] | None = None) -> tuple[bool, str]:
         """Usable wherever a model spec is given; say what each kind of spec needs."""
         import importlib.util
 

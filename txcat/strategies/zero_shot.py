@@ -101,7 +101,9 @@ class ZeroShotStrategy(Strategy):
 
     name = "zero-shot"
     description = ("no labeled data: nearest label description by sentence embeddings "
-                   "(offline default all-MiniLM-L6-v2), or an LLM prompt with -p llm=...")
+                   "(offline default all-MiniLM-L6-v2), or an LLM prompt with --llm SPEC "
+                   "(openai:MODEL and ollama:MODEL need only the llm extra)")
+    #: What the embedding backend (the default) needs; see :meth:`requirements`.
     requires = ("torch", "transformers")
     extra = "transformers"
 
@@ -110,6 +112,18 @@ class ZeroShotStrategy(Strategy):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self.settings = ZeroShotSettings(**params)
+
+    @classmethod
+    def requirements(cls, params: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+        """The backend decides: an LLM behind an OpenAI-compatible API (``openai:``,
+        ``ollama:``) needs only the openai client, so ``--llm`` works without torch;
+        ``hf:`` and the embedding backend run torch and transformers here."""
+        llm = params.get("llm")
+        if not llm or not isinstance(llm, str):
+            return cls.requires, cls.extra
+        if llm.partition(":")[0].strip().lower() == "hf":
+            return ("torch", "transformers"), "transformers"
+        return ("openai",), "llm"
 
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
