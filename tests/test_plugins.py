@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import types
 from collections.abc import Iterator
@@ -172,3 +173,41 @@ def test_entry_points_load_with_subset_and_broken_plugins(
         assert "'bad' could not be loaded" in caplog.text
     finally:
         plugins.get_plugin_manager.cache_clear()
+
+
+def test_a_model_whose_strategy_cannot_run_here_is_not_called_damaged(
+        register: Any, tmp_path: Path) -> None:
+    """The model is fine; this install lacks what its strategy needs. Say that, and how
+    to install it, rather than alarm the user with 'damaged'."""
+    register(register_strategies=lambda register: register(NeedsMissingModule))
+    model = tmp_path / "m"
+    model.mkdir()
+    (model / "txcat.json").write_text(json.dumps({
+        "format": 1, "strategy": "needs-missing", "labels": ["LAZER", "NECESSIDADE"],
+        "params": {}}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", "samples/extrato.csv", "--model", str(model)])
+    assert result.exit_code == 1
+    assert "damaged" not in result.stderr
+    assert (f"{model}: a 'needs-missing' model, which cannot run here: needs "
+            "txcat_no_such_module_xyz (pip install 'txcat[imaginary]')") in result.stderr
+
+
+class OldStyleAvailability(KeywordStrategy):
+    """A third-party strategy written before ``availability`` took the parameters."""
+
+    name = "old-style"
+
+    @classmethod
+    def availability(cls) -> tuple[bool, str]:  # type: ignore[override]
+        return False, "needs a licence file"
+
+
+def test_a_plugin_whose_availability_takes_no_parameters_still_works(register: Any) -> None:
+    register(register_strategies=lambda register: register(OldStyleAvailability))
+    result = CliRunner().invoke(main, ["classify", "samples/extrato.csv",
+                                       "--strategy", "old-style"])
+    assert result.exit_code == 1
+    assert "cannot run here: needs a licence file" in result.stderr
+    result = CliRunner().invoke(main, ["bench", "samples/labeled/c6.csv",
+                                       "--strategies", "tfidf,old-style"])
+    assert "needs a licence file" in result.output

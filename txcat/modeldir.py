@@ -83,7 +83,7 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
 
 def load_model(directory: str | Path) -> Strategy:
     """Load a model directory with the strategy class named in its manifest."""
-    from txcat.plugins import create_strategy, get_strategies
+    from txcat.plugins import availability_of, create_strategy, get_strategies
 
     manifest = read_manifest(directory)
     name = manifest["strategy"]
@@ -92,6 +92,12 @@ def load_model(directory: str | Path) -> Strategy:
         raise StrategyError(f"{directory}: made by strategy {name!r}, which is not installed "
                             f"here (installed: {', '.join(sorted(strategies))})")
     params = dict(manifest.get("params", {}))
+    try:
+        usable, reason = availability_of(strategies[name], params)
+    except StrategyError as exc:
+        raise ModelError(f"{directory}: damaged model ({exc})") from None
+    if not usable:  # a sound model; this install lacks what its strategy needs
+        raise StrategyError(f"{directory}: a {name!r} model, which cannot run here: {reason}")
     try:
         create_strategy(name, params)  # the same checks as for a new model
     except StrategyError as exc:

@@ -128,13 +128,24 @@ def registered_strategy(name: str) -> type[Strategy]:
     return strategies[name]
 
 
+def availability_of(cls: type[Strategy],
+                    params: dict[str, Any] | None = None) -> tuple[bool, str]:
+    """``cls.availability(params)``; a plugin written before ``availability`` took the
+    parameters overrides it with none, and keeps working."""
+    import inspect
+
+    if not inspect.signature(cls.availability).parameters:
+        return cls.availability()
+    return cls.availability(params)
+
+
 def get_strategy(name: str, params: dict[str, Any] | None = None) -> type[Strategy]:
     """The strategy class called ``name``, usable here with ``params``, or a
     :class:`StrategyError`."""
     from txcat.errors import StrategyError
 
     cls = registered_strategy(name)
-    usable, reason = cls.availability(params)
+    usable, reason = availability_of(cls, params)
     if not usable:
         raise StrategyError(f"strategy {name!r} cannot run here: {reason}")
     return cls

@@ -140,7 +140,7 @@ def _empty_result(spec: StrategySpec, status: str, reason: str | None) -> dict[s
 def _run_one(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str],
              test_tx: list[Transaction], test_y: list[str], labels: Sequence[str], seed: int,
              train_sizes: Sequence[int | str], notify: Progress) -> dict[str, Any]:
-    from txcat.plugins import create_strategy, get_strategies
+    from txcat.plugins import availability_of, create_strategy, get_strategies
 
     cls = get_strategies().get(spec.name)
     if cls is None:
@@ -148,7 +148,7 @@ def _run_one(spec: StrategySpec, train_tx: list[Transaction], train_y: list[str]
                                "installed")
         notify(BenchEvent(spec.label, "skipped", result=result))
         return result
-    usable, reason = cls.availability(spec.params)
+    usable, reason = availability_of(cls, spec.params)
     if not usable:
         result = _empty_result(spec, "unavailable", reason)
         notify(BenchEvent(spec.label, "skipped", result=result))
