@@ -198,6 +198,10 @@ def test_strategy_specs_carry_parameters() -> None:
     assert specs[1].label == "tfidf(directory=false, C=2.5)"
     with pytest.raises(TxcatError, match="not KEY=VALUE"):
         parse_specs("tfidf:oops")
+    # LLM specs hold colons themselves: a piece with no '=' continues the value before it.
+    specs = parse_specs("zero-shot:llm=openai:gpt-4o-mini,few-shot:llm=hf:/models/x:k=4")
+    assert specs[0].params == {"llm": "openai:gpt-4o-mini"}
+    assert specs[1].params == {"llm": "hf:/models/x", "k": 4}
     with pytest.raises(TxcatError, match=r"unknown strategy 'nosuch'; installed: .*tfidf"):
         parse_specs("tfidf,nosuch")
 

@@ -50,7 +50,8 @@ class StrategySpec:
 
 
 def parse_specs(text: str) -> list[StrategySpec]:
-    """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be.
+    """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be,
+    and may hold colons (``zero-shot:llm=openai:gpt-4o-mini``).
 
     Every name must be an installed strategy, so a typo fails before any data is read
     or fitted; one installed but unusable here is still accepted (the report says why).
@@ -61,7 +62,13 @@ def parse_specs(text: str) -> list[StrategySpec]:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        name, *pairs = part.split(":")
+        name, *pieces = part.split(":")
+        pairs: list[str] = []
+        for piece in pieces:  # 'llm=openai:gpt-4o-mini': a piece with no '=' goes on the value
+            if "=" not in piece and pairs:
+                pairs[-1] += ":" + piece
+            else:
+                pairs.append(piece)
         params: dict[str, Any] = {}
         for pair in pairs:
             key, sep, value = pair.partition("=")
