@@ -483,3 +483,41 @@ def test_the_threshold_is_reported_as_given() -> None:
     code, _, err = run("classify", EXTRATO, "--threshold", "0.9999")
     assert code == 0
     assert "rows below confidence 0.9999 were labeled REVISAR" in err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["classify", EXTRATO, "--address", "ray://head:10001"], "--address is for --engine ray"),
+    (["classify", "-", "-"], "'-' (standard input) is given more than once"),
+    (["train", EXTRATO, "-o", "m", "--strategy", "tfidf", "--llm", "openai:gpt-4o-mini"],
+     "--llm is for the prompt strategies (few-shot, zero-shot), not tfidf"),
+    (["export", str(SAMPLES / "labeled" / "c6.csv"), "--format", "alpaca", "-o", "t.jsonl",
+      "--group-by-merchant"],
+     "--group-by-merchant and --validation-size shape the validation file: add "
+     "--validation-out"),
+    (["export", str(SAMPLES / "labeled" / "c6.csv"), "--format", "alpaca", "-o", "t.jsonl",
+      "--validation-size", "0.2"], "add --validation-out"),
+])
+def test_options_that_would_be_ignored_are_usage_errors(args: list[str], message: str,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(*args)
+    assert code == 2
+    assert message in err
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_an_output_path_through_a_file_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "keep.csv").write_text("x\n", encoding="utf-8")
+    code, _, err = run("classify", EXTRATO, "-o", str(tmp_path / "keep.csv" / "out.csv"))
+    assert code == 1
+    assert f"{tmp_path / 'keep.csv'} is a file, not a folder" in err
+
+
+def test_train_with_an_llm_and_no_strategy_trains_few_shot_as_classify_does(
+        tmp_path: Path) -> None:
+    pytest.importorskip("openai")
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "-o", str(tmp_path / "fs"),
+                       "--llm", "openai:gpt-4o-mini")
+    assert code == 0, err
+    assert json.loads((tmp_path / "fs" / "txcat.json").read_text())["strategy"] == "few-shot"

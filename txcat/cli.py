@@ -198,6 +198,11 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
 
         if model_dir is not None and strategy is not None:
             raise click.UsageError("give --model or --strategy, not both")
+        if address and engine != "ray":
+            raise click.UsageError("--address is for --engine ray (the Ray cluster to join)")
+        if files.count("-") > 1:
+            raise click.UsageError("'-' (standard input) is given more than once; it can be "
+                                   "read only once")
         if engine == "ray":
             _classify_on_ray(files, output, fmt, model_dir, strategy, threshold, address)
             return
@@ -307,8 +312,9 @@ class _Progress:
 @click.option("-o", "--output", "model_dir", required=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path),
               help="Model directory to write (replaced if it is a txcat model).")
-@click.option("--strategy", default="tfidf", show_default=True, metavar="NAME",
-              help="Which strategy to train (see 'txcat strategies').")
+@click.option("--strategy", metavar="NAME",
+              help="Which strategy to train (see 'txcat strategies'). Default: tfidf, or "
+                   "few-shot with --llm.")
 @click.option("--label-column", metavar="NAME",
               help="Column holding the labels (default: label, categoria or informação).")
 @click.option("--labels", "label_set", metavar="A,B,C",
@@ -338,8 +344,11 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         from txcat.training import check_trainable, read_labeled
 
         labels = _label_set(label_set)
-        parsed = {**_parse_params(params),
-                  **_llm_params(llm, llm_base_url, prompt_template, no_redact)}
+        prompt_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
+        parsed = {**_parse_params(params), **prompt_params}
+        strategy = strategy or ("few-shot" if "llm" in parsed else "tfidf")
+        if prompt_params:
+            _check_takes_an_llm(strategy, prompt_params)
         if base_model:
             parsed["base_model"] = base_model
         model = create_strategy(strategy, parsed)
@@ -367,6 +376,21 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         seconds = time.perf_counter() - start
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
+
+
+def _check_takes_an_llm(strategy: str, prompt_params: dict[str, Any]) -> None:
+    """--llm and its companions given to a strategy that prompts no LLM: a usage error
+    that says which strategies do, rather than 'no parameter llm'."""
+    from txcat.errors import StrategyError
+    from txcat.plugins import availability_of, create_strategy, registered_strategy
+
+    if not availability_of(registered_strategy(strategy), prompt_params)[0]:
+        return  # creating it says what is missing
+    try:
+        create_strategy(strategy, dict(prompt_params))  # only stores them: cheap
+    except StrategyError:
+        raise click.UsageError(f"--llm is for the prompt strategies (few-shot, zero-shot), "
+                               f"not {strategy}") from None
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -481,6 +505,13 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
     with _user_errors():
         from txcat.export import export_jsonl
         from txcat.training import read_labeled
+
+        source = click.get_current_context().get_parameter_source
+        shaped = group_by_merchant or source("validation_size") is not \
+            click.core.ParameterSource.DEFAULT
+        if shaped and not validation_out:
+            raise click.UsageError("--group-by-merchant and --validation-size shape the "
+                                   "validation file: add --validation-out VALIDATION.jsonl")
 
         labels = _label_set(label_set)
         data = read_labeled(files, label_column=label_column, labels=labels,

@@ -34,6 +34,11 @@ def prepare_output(path: str | Path) -> Path:
         target = target.resolve()
     if target.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
+            break
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
