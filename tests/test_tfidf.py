@@ -118,7 +118,8 @@ def test_directory_tokens_name_label_and_kind_of_matched_merchants() -> None:
 
 @pytest.mark.parametrize("damage", [
     "truncate-arrays", "manifest-is-a-list", "unknown-param", "labels-is-a-string",
-    "fewer-labels-than-weights", "weights-of-another-shape",
+    "fewer-labels-than-weights", "weights-of-another-shape", "weights-as-text",
+    "weights-not-finite", "a-label-twice",
 ])
 def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path) -> None:
     directory = tmp_path / "m"
@@ -136,12 +137,20 @@ def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path)
         manifest["labels"] = "LAZER"
     elif damage == "fewer-labels-than-weights":
         manifest["labels"] = ["LAZER", "TRABALHO"]
+    elif damage == "a-label-twice":
+        manifest["labels"] = ["LAZER", "LAZER", "TRABALHO"]
     else:
         with np.load(directory / "tfidf.npz") as arrays:
             state = dict(arrays)
-        state["coef"] = state["coef"][:, :10]
+        if damage == "weights-as-text":
+            state["coef"] = state["coef"].astype(str)
+        elif damage == "weights-not-finite":
+            state["coef"][0, 0] = np.nan
+        else:
+            state["coef"] = state["coef"][:, :10]
         np.savez(directory / "tfidf.npz", **state)
-    if damage in ("unknown-param", "labels-is-a-string", "fewer-labels-than-weights"):
+    if damage in ("unknown-param", "labels-is-a-string", "fewer-labels-than-weights",
+                  "a-label-twice"):
         manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(ModelError):
         load_model(directory)

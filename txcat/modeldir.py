@@ -78,6 +78,9 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
             or not all(isinstance(label, str) for label in labels):
         raise ModelError(f"{manifest_path}: damaged manifest (strategy, labels or params "
                          "missing or of the wrong type)")
+    if len(set(labels)) != len(labels):
+        raise ModelError(f"{manifest_path}: damaged manifest (a label is listed twice: "
+                         f"{', '.join(labels)})")
     return manifest
 
 

@@ -175,6 +175,11 @@ class TfidfStrategy(Strategy):
                 or coef.shape != (rows, features) or intercept.shape != (rows,)):
             raise ValueError(f"weights of shape {coef.shape} do not fit {len(labels)} labels "
                              f"and {features} features")
+        for name, array in (("char_idf", char_idf), ("word_idf", word_idf), ("coef", coef),
+                            ("intercept", intercept)):
+            # Text or NaN weights would crash prediction or answer 'nan' confidences.
+            if array.dtype.kind != "f" or not np.isfinite(array).all():
+                raise ValueError(f"{name} holds values that are not finite numbers")
         strategy.char_, strategy.word_ = strategy._vectorizers()
         strategy.char_.vocabulary_ = char_vocabulary
         strategy.char_.idf_ = char_idf
