@@ -315,3 +315,11 @@ def test_a_report_written_again_replaces_the_old_one_whole(data: LabeledData,
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no staging leftovers
     assert not (tmp_path / "report" / "stale.txt").exists()
     assert not (tmp_path / "report" / "accuracy.png").exists()
+
+
+def test_train_sizes_above_the_training_rows_are_named_not_dropped_silently() -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "--train-sizes", "50,100000"])
+    assert result.exit_code == 0, result.output
+    assert "--train-sizes 100000 is more than the" in result.stderr
+    assert "left out of the learning curve (use 'all')" in result.stderr

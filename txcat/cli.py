@@ -455,6 +455,10 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
         if report_dir is not None:
             check_report_target(report_dir)
+        for size in (s for s in sizes if s != "all" and int(s) > len(split.train)):
+            logging.getLogger("txcat").warning(
+                "--train-sizes %d is more than the %s; left out of the learning curve "
+                "(use 'all')", size, counted(len(split.train), "training row"))
         logging.getLogger("txcat").info(
             "%s split: %s, %s; %s", split.method, counted(len(split.train), "train row"),
             counted(len(split.test), "test row"), counted(len(specs), "strategy", "strategies"))
