@@ -98,10 +98,14 @@ def test_multiple_files_in_full_format_share_one_header(tmp_path: Path) -> None:
     code, out, _ = run("classify", EXTRATO, str(other), "--format", "full")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == ("data,valor,codigo,descricao,Data,Valor,Identificador,Descrição,"
+    # With several files, each row names its file first, as jsonl's "file" does.
+    assert lines[0] == ("file,data,valor,codigo,descricao,Data,Valor,Identificador,Descrição,"
                         "label,confidence")
     assert len(lines) == 12
-    assert lines[-1].startswith(",,,,01/09/2024,-12.00,abc-1,")
+    assert lines[1].startswith(f"{EXTRATO},")
+    assert lines[-1].startswith(f"{other},,,,,01/09/2024,-12.00,abc-1,")
+    code, out, _ = run("classify", EXTRATO, "--format", "full")
+    assert out.splitlines()[0] == "data,valor,codigo,descricao,label,confidence"
 
 
 def test_threshold_marks_doubtful_rows_for_review_and_reports_the_count() -> None:
@@ -521,3 +525,21 @@ def test_train_with_an_llm_and_no_strategy_trains_few_shot_as_classify_does(
                        "--llm", "openai:gpt-4o-mini")
     assert code == 0, err
     assert json.loads((tmp_path / "fs" / "txcat.json").read_text())["strategy"] == "few-shot"
+
+
+def test_row_numbers_repeating_across_files_are_pointed_out(tmp_path: Path) -> None:
+    """Files without an id column number their rows from 1: two such files give the
+    same códigos, which a reader of the csv output cannot tell apart."""
+    files = []
+    for name in ("a.csv", "b.csv"):
+        path = tmp_path / name
+        path.write_text("data,descricao,valor\n01/09/2024,Padaria Pão Nosso,-12.00\n"
+                        "02/09/2024,Cinema Arte,-30.00\n", encoding="utf-8")
+        files.append(str(path))
+    code, out, err = run("classify", *files)
+    assert code == 0
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["1", "2", "1", "2"]
+    assert (f"{files[1]}: 2 códigos already used by earlier files; --format full or jsonl "
+            "names each row's file") in err
+    code, _, err = run("classify", *files, "--format", "full")
+    assert "repeat" not in err

@@ -226,15 +226,25 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
                 columns_union += [c for c in st.columns if c not in columns_union]
             progress = _Progress()
             total = review = abstained = 0
+            several = len(statements) > 1
+            earlier_ids: set[str] = set()
             with open_output(output) as handle:
-                writer = PredictionWriter(handle, fmt, columns_union)
+                writer = PredictionWriter(handle, fmt, columns_union, with_file=several)
                 for st in statements:
+                    ids: set[str] = set()
                     for prediction in classify_stream(model, st, threshold=threshold,
                                                       progress=progress.update):
                         writer.write(prediction)
                         total += 1
                         review += prediction.label != prediction.predicted
                         abstained += prediction.predicted == REVIEW_LABEL
+                        if several and fmt == "csv":
+                            ids.add(prediction.transaction.id)
+                    if repeated := len(ids & earlier_ids):
+                        logging.getLogger("txcat").warning(
+                            "%s: %s already used by earlier files; --format full or jsonl "
+                            "names each row's file", st.name, counted(repeated, "código"))
+                    earlier_ids |= ids
             progress.finish(total)
         if abstained:
             logging.getLogger("txcat").warning(

@@ -139,20 +139,26 @@ def replaced_directory(directory: str | Path) -> Iterator[Path]:
 class PredictionWriter:
     """Writes predictions in one of :data:`FORMATS`."""
 
-    def __init__(self, handle: IO[str], fmt: str, input_columns: Sequence[str] = ()) -> None:
+    def __init__(self, handle: IO[str], fmt: str, input_columns: Sequence[str] = (),
+                 *, with_file: bool = False) -> None:
+        """``with_file``: the ``full`` table starts with each row's file (for several
+        input files, whose rows could not be told apart otherwise)."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         self.fmt = fmt
         self._handle = handle
         self._csv = csv.writer(handle, lineterminator="\n")
         self._columns = list(input_columns)
+        self._with_file = with_file
         taken = set(self._columns)
         self._label_col = "label" if "label" not in taken else "txcat_label"
         self._confidence_col = "confidence" if "confidence" not in taken else "txcat_confidence"
+        file_col = ["file" if "file" not in taken else "txcat_file"] if with_file else []
         if fmt == "csv":
             self._csv.writerow(["código", "informação"])
         elif fmt == "full":
-            self._csv.writerow([*self._columns, self._label_col, self._confidence_col])
+            self._csv.writerow([*file_col, *self._columns, self._label_col,
+                                self._confidence_col])
 
     def write(self, prediction: Prediction) -> None:
         tx = prediction.transaction
@@ -160,6 +166,8 @@ class PredictionWriter:
             self._csv.writerow([tx.id, prediction.label])
         elif self.fmt == "full":
             values = [tx.raw.get(c, "") for c in self._columns]
+            if self._with_file:
+                values.insert(0, tx.source)
             self._csv.writerow([*values, prediction.label, f"{prediction.confidence:.4f}"])
         else:
             record = {
