@@ -187,7 +187,8 @@ def test_labels_outside_the_set_name_the_row(tmp_path: Path) -> None:
                        "01/09/2024,-1.00,b,Cinema,DIVERSAO\n", encoding="utf-8")
     code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
     assert code == 1
-    assert "l.csv:3: label 'DIVERSAO' is not in the label set" in err
+    assert "l.csv:3: label 'DIVERSAO' (column 'label') is not in the label set" in err
+    assert "(column 'label')" in err and "--label-column NAME" in err
     code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"),
                        "--labels", "NECESSIDADE,DIVERSAO")
     assert code == 0, err

@@ -90,9 +90,13 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
                     data.unlabeled += 1
                     continue
                 if value not in allowed:
-                    raise LabelError(f"{statement.name}:{tx.line}: label {value!r} is not in the "
-                                     f"label set ({', '.join(allowed)}); pass --labels to use "
-                                     "another set")
+                    # A bank's own category column ('category': RESTAURANTE) may have
+                    # been taken for the labels: name the column and both ways out.
+                    raise LabelError(f"{statement.name}:{tx.line}: label {value!r} (column "
+                                     f"{column!r}) is not in the label set "
+                                     f"({', '.join(allowed)}); pass --labels to use another "
+                                     "set, or --label-column NAME if your labels are in "
+                                     "another column")
                 data.transactions.append(tx)
                 data.labels.append(value)
     if data.unlabeled:
