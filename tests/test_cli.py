@@ -544,3 +544,14 @@ def test_row_numbers_repeating_across_files_are_pointed_out(tmp_path: Path) -> N
             "names each row's file") in err
     code, _, err = run("classify", *files, "--format", "full")
     assert "repeat" not in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_works_before_or_after_the_command(where: str, tmp_path: Path) -> None:
+    labeled = _labeled(tmp_path, ("Padaria Pão Quente", "NECESSIDADE"),
+                       ("Pizzaria Bella", "LAZER"), ("Auto Posto Rota", "TRABALHO"))
+    train = ["train", str(labeled), "-o", str(tmp_path / "m")]
+    args = ["-q", *train] if where == "before" else [*train, "-q"]
+    code, _, err = run(*args)
+    assert code == 0, err
+    assert err == ""  # no 'training tfidf on 3 rows' line

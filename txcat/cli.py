@@ -53,6 +53,17 @@ def _setup_logging(quiet: bool) -> None:
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
 
 
+def _quiet_option(command: F) -> F:
+    """``-q`` after the command name too ('txcat classify -q x.csv'), as users type it."""
+
+    def quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            logging.getLogger("txcat").setLevel(logging.WARNING)
+
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=quiet,
+                        help="Only print warnings and errors on stderr.")(command)
+
+
 @contextlib.contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn the library's errors into one line on stderr and exit status 1."""
@@ -152,6 +163,7 @@ def main(quiet: bool) -> None:
 
 
 @main.command()
+@_quiet_option
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("-o", "--output", metavar="OUT",
               help="Write here instead of stdout (written atomically).")
@@ -318,6 +330,7 @@ class _Progress:
 
 
 @main.command()
+@_quiet_option
 @click.argument("files", nargs=-1, required=True, metavar="LABELED...")
 @click.option("-o", "--output", "model_dir", required=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path),
@@ -417,6 +430,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 
 @main.command()
+@_quiet_option
 @click.argument("files", nargs=-1, required=True, metavar="LABELED...")
 @click.option("--strategies", "strategy_specs", metavar="S1,S2",
               help="Strategies to compare, with optional parameters: "
@@ -488,6 +502,7 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
 
 
 @main.command()
+@_quiet_option
 @click.argument("files", nargs=-1, required=True, metavar="LABELED...")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), required=True,
               help="openai-chat: {messages: [system, user, assistant]}; openai-completion: "
