@@ -161,7 +161,7 @@ def test_entry_points_load_with_subset_and_broken_plugins(
            _FakeEntryPoint("skipped", lambda: good)]
     monkeypatch.setattr(plugins, "entry_points", lambda group: eps)
     monkeypatch.delattr("sys._called_from_test")
-    monkeypatch.setenv("TXCAT_LOAD_PLUGINS", "good,bad")
+    monkeypatch.setenv("TXCAT_LOAD_PLUGINS", "good,bad,typo")
     plugins.get_plugin_manager.cache_clear()
     try:
         with caplog.at_level(logging.WARNING, logger="txcat"):
@@ -171,6 +171,8 @@ def test_entry_points_load_with_subset_and_broken_plugins(
         assert "good" in names and "skipped" not in names
         assert strategies["keyword-test"] is KeywordStrategy
         assert "'bad' could not be loaded" in caplog.text
+        assert ("TXCAT_LOAD_PLUGINS names 'typo', which no installed plugin is called "
+                "(installed: bad, good, skipped)") in caplog.text
     finally:
         plugins.get_plugin_manager.cache_clear()
 

@@ -56,8 +56,14 @@ def get_plugin_manager() -> pluggy.PluginManager:
 
 def _load_entry_points(pm: pluggy.PluginManager) -> None:
     wanted_env = os.environ.get("TXCAT_LOAD_PLUGINS")
-    wanted = None if wanted_env is None else {n.strip() for n in wanted_env.split(",") if n}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    wanted = None if wanted_env is None else {n.strip() for n in wanted_env.split(",")
+                                              if n.strip()}
+    found = entry_points(group=ENTRY_POINT_GROUP)
+    installed = sorted({ep.name for ep in found})
+    for name in sorted((wanted or set()) - set(installed)):  # a typo loads nothing, silently
+        logger.warning("TXCAT_LOAD_PLUGINS names %r, which no installed plugin is called "
+                       "(installed: %s)", name, ", ".join(installed) or "none")
+    for ep in found:
         if wanted is not None and ep.name not in wanted:
             continue
         try:
