@@ -555,3 +555,12 @@ def test_quiet_works_before_or_after_the_command(where: str, tmp_path: Path) -> 
     code, _, err = run(*args)
     assert code == 0, err
     assert err == ""  # no 'training tfidf on 3 rows' line
+
+
+def test_every_option_of_every_command_explains_itself() -> None:
+    import click
+
+    bare = [f"{name} {opt.opts[-1]}" for name, command in main.commands.items()
+            for opt in command.params
+            if isinstance(opt, click.Option) and not opt.hidden and not opt.help]
+    assert bare == []

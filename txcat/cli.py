@@ -519,7 +519,8 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
 @click.option("--no-redact", is_flag=True,
               help="Keep CPF, CNPJ, agency/account, card numbers, e-mails and phones "
                    "(masked by default: these files are uploaded to a remote service).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the validation split: the same seed, the same files.")
 @click.option("--label-column", metavar="NAME", help="Column holding the labels.")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
 @_column_options
@@ -566,7 +567,8 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
 
 @main.command("check-jsonl")
 @click.argument("file", metavar="FILE.jsonl")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), required=True)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), required=True,
+              help="The format the file was written in (as 'txcat export --format').")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
 @click.option("--price-per-million", type=click.FloatRange(0, None), metavar="PRICE",
               help="Training price per 1M tokens, for a cost estimate.")
