@@ -235,6 +235,9 @@ def test_bench_cli_scores_on_a_given_test_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["--train-sizes", "10,abc"], "'abc' is not a positive number"),
     (["--strategies", "tfidf:x"], "not KEY=VALUE"),
+    # A bad value fails before any work, not after the other strategies ran.
+    (["--strategies", "tfidf,tfidf:C=abc"], "tfidf: C must be a positive number"),
+    (["--strategies", "tfidf:nope=1"], "strategy 'tfidf' has no parameter nope"),
 ])
 def test_bench_cli_bad_options(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["bench", str(FILES[0]), *args])
@@ -251,11 +254,11 @@ def test_bench_cli_names_an_unknown_strategy_before_any_work() -> None:
 
 
 def test_bench_cli_exits_1_when_no_strategy_was_scored_and_still_reports(
-        tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf:C=abc",
+        tmp_path: Path, exploding_plugin: None) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "exploding-test",
                                        "-o", str(tmp_path / "r")])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
-    assert "tfidf(C=abc): failed: StrategyError: tfidf: C must be" in result.stdout
+    assert "exploding-test: failed: RuntimeError: out of memory" in result.stdout
     assert result.stderr.splitlines()[-1] == ("txcat: error: no strategy was scored (the "
                                               "reasons are listed above)")
     saved = json.loads((tmp_path / "r" / "results.json").read_text())

@@ -168,19 +168,28 @@ def param_value(text: str) -> Any:
         return text
 
 
-def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
-    """An unfitted strategy ``name`` made with ``params``, or a clear error."""
+def check_strategy_params(cls: type[Strategy], params: dict[str, Any] | None) -> None:
+    """A :class:`StrategyError` for a parameter ``cls`` does not take or cannot use;
+    whether it can run here is not asked (``bench`` lists unusable ones with why)."""
     import inspect
 
     from txcat.errors import StrategyError
 
-    cls = get_strategy(name, params)
     accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     unknown = sorted(set(params or {}) - set(accepted))
     if unknown and "params" not in accepted:
-        raise StrategyError(f"strategy {name!r} has no parameter {', '.join(unknown)}; "
+        raise StrategyError(f"strategy {cls.name!r} has no parameter {', '.join(unknown)}; "
                             f"its parameters: {', '.join(accepted) or 'none'}")
     cls.check_params(dict(params or {}))
+
+
+def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
+    """An unfitted strategy ``name`` made with ``params``, or a clear error."""
+
+    from txcat.errors import StrategyError
+
+    cls = get_strategy(name, params)
+    check_strategy_params(cls, params)
     try:
         return cls(**(params or {}))
     except (TypeError, ValueError) as exc:

@@ -53,10 +53,11 @@ def parse_specs(text: str) -> list[StrategySpec]:
     """``"tfidf,tfidf:directory=false"`` -> two specs; values are read as JSON when they can be,
     and may hold colons (``zero-shot:llm=openai:gpt-4o-mini``).
 
-    Every name must be an installed strategy, so a typo fails before any data is read
-    or fitted; one installed but unusable here is still accepted (the report says why).
+    Every name must be an installed strategy with parameters it takes, so a typo or a
+    bad value fails before any data is read or fitted; one installed but unusable here
+    is still accepted (the report says why).
     """
-    from txcat.plugins import param_value, registered_strategy
+    from txcat.plugins import check_strategy_params, param_value, registered_strategy
 
     specs = []
     for part in (p.strip() for p in text.split(",")):
@@ -75,7 +76,7 @@ def parse_specs(text: str) -> list[StrategySpec]:
             if not sep or not key:
                 raise TxcatError(f"strategy spec {part!r}: {pair!r} is not KEY=VALUE")
             params[key] = param_value(value)
-        registered_strategy(name.strip())
+        check_strategy_params(registered_strategy(name.strip()), params)
         specs.append(StrategySpec(name.strip(), params))
     if not specs:
         raise TxcatError("no strategy named in --strategies")
