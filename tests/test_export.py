@@ -437,3 +437,14 @@ def test_dataset_without_the_datasets_package(c6: LabeledData,
     monkeypatch.setitem(sys.modules, "datasets", None)
     with pytest.raises(ExportError, match="'datasets' package is not installed"):
         to_dataset(c6, "alpaca")
+
+
+@pytest.mark.parametrize("size", [0.8, 0.9])
+def test_a_merchant_grouped_validation_side_over_half_is_near_the_size_asked(
+        c6: LabeledData, size: float) -> None:
+    """Folds of 1/size rows cannot make a side over half (0.99 gave 50/50): the
+    training side is then split off at 1 - size instead."""
+    groups = [counterpart(tx.description) for tx in c6.transactions]
+    train, validation = validation_split(c6.labels, groups, size=size, seed=0)
+    assert abs(len(validation) / len(c6.labels) - size) < 0.07
+    assert not {groups[i] for i in train} & {groups[i] for i in validation}

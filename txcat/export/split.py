@@ -28,7 +28,8 @@ def validation_split(labels: Sequence[str], groups: Sequence[str] | None = None,
     With ``groups`` no group is on both sides; scikit-learn's
     ``StratifiedGroupKFold`` with ``round(1 / size)`` folds balances the labels as
     well as whole groups allow, and the fold nearest ``size * n`` rows is taken,
-    so the size is approximate. The same ``seed`` gives the same split.
+    so the size is approximate (over 0.5, that fold is the training side, taken at
+    ``1 - size``). The same ``seed`` gives the same split.
     """
     n = len(labels)
     if not 0.0 < size < 1.0:
@@ -45,6 +46,8 @@ def validation_split(labels: Sequence[str], groups: Sequence[str] | None = None,
                           "validation file")
     if groups is None:
         train, validation = _stratified(labels, size, seed)
+    elif size > 0.5:  # folds of 1/size rows cannot make a side over half: split off training
+        validation, train = _stratified_groups(labels, groups, 1.0 - size, seed)
     else:
         train, validation = _stratified_groups(labels, groups, size, seed)
     if not train or not validation:
