@@ -186,3 +186,12 @@ def test_a_model_can_be_saved_into_the_current_folder_by_name(
     monkeypatch.chdir(tmp_path / "here")
     save_model(fitted(), ".")
     assert (tmp_path / "here" / MANIFEST).exists()
+
+
+def test_a_min_df_above_the_training_rows_says_so() -> None:
+    from txcat.plugins import create_strategy
+
+    rows = txs("Padaria", "Cinema", "Posto")
+    with pytest.raises(StrategyError, match=r"tfidf: min_df 10 is more than the 3 training "
+                                            r"rows; no word would be kept"):
+        create_strategy("tfidf", {"min_df": 10}).fit(rows, ["NECESSIDADE", "LAZER", "TRABALHO"])

@@ -108,6 +108,9 @@ class TfidfStrategy(Strategy):
         from sklearn.linear_model import LogisticRegression
 
         validate_training(transactions, labels)
+        if self.min_df > len(transactions):  # scikit-learn would say 'max_df < min_df'
+            raise StrategyError(f"tfidf: min_df {self.min_df} is more than the "
+                                f"{len(transactions)} training rows; no word would be kept")
         self.char_, self.word_ = self._vectorizers()
         chars, words = self._texts(transactions)
         features = hstack([self.char_.fit_transform(chars),
