@@ -333,7 +333,7 @@ def test_an_unusable_cache_location_only_warns(tmp_path: Path,
 
 
 @pytest.mark.parametrize("value, message", [
-    ("min_df=100000", "training failed"),
+    ("min_df=100000", "min_df 100000 is more than the 560 training rows"),
     ("C=", "C must be a positive number"),
 ])
 def test_train_parameter_problems_are_one_line_errors(value: str, message: str,
