@@ -887,3 +887,24 @@ def test_a_single_column_csv_is_read_with_an_override_too() -> None:
     with open_statement(data, name="one.csv",
                         overrides=ColumnOverrides(description="Historico do lancamento")) as st:
         assert [t.description for t in st] == ["UBER *TRIP"]
+
+
+def test_a_semicolon_file_of_no_known_bank_reads_amounts_with_a_decimal_comma() -> None:
+    """';' as the delimiter is what spreadsheets write where ',' is the decimal mark
+    (pt-BR): '1.234' there is one thousand two hundred and thirty-four."""
+    _, txs = read_bytes(b"data;descricao;valor\n01/07/2024;Loja A;1.234\n"
+                        b"02/07/2024;Loja B;-10,50\n03/07/2024;Loja C;12.50\n")
+    assert [t.amount for t in txs] == [1234.0, -10.5, 12.5]
+    _, txs = read_bytes(b"data,descricao,valor\n01/07/2024,Loja A,1.234\n")
+    assert [t.amount for t in txs] == [1.234]  # ',' files keep the decimal point
+
+
+def test_a_description_column_without_date_or_amount_says_how_to_read_it() -> None:
+    with pytest.raises(StatementError) as excinfo:
+        read_bytes(b"descricao,categoria\nUber,LAZER\n", name="dc.csv")
+    message = str(excinfo.value)
+    assert "a description column ('descricao') but no date or amount column" in message
+    assert "--description-column descricao" in message
+    _, txs = read_bytes(b"descricao,categoria\nUber,LAZER\n",
+                        overrides=ColumnOverrides(description="descricao"))
+    assert [t.description for t in txs] == ["Uber"]

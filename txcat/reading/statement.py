@@ -24,7 +24,7 @@ from txcat.errors import StatementError
 from txcat.layouts import DESCRIPTION_ALIASES, Layout, guess_layout
 from txcat.reading.encoding import detect_encoding
 from txcat.reading.values import parse_amount, parse_date
-from txcat.text import column_key, fold
+from txcat.text import column_key, first_column, fold
 from txcat.transactions import Transaction
 
 logger = logging.getLogger(__name__)
@@ -400,6 +400,10 @@ def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnO
     for i, d, cells in candidates:
         guessed = guess_layout(cells)
         if guessed is not None:
+            if d == ";" and guessed.decimal is None:
+                # Spreadsheets write ';' where ',' is the decimal mark (pt-BR Excel), so
+                # '1.234' there is a thousand: values read '12.50' stay as they are.
+                guessed = replace(guessed, decimal=",")
             return _Header(i, d, cells, guessed)
     first = next(((i, line) for i, line in enumerate(lines) if line.strip()), None)
     if first is not None:  # a one-column file: a list of descriptions under one header
@@ -407,6 +411,12 @@ def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnO
         guessed = guess_layout(cells, single_column=True)
         if guessed is not None:
             return _Header(first[0], ",", cells, guessed)
+    for _, _, cells in candidates:  # a description column, but nothing to tell a header by
+        named = first_column(cells, DESCRIPTION_ALIASES)
+        if named is not None:
+            raise StatementError(source, f"found a description column ({named!r}) but no "
+                                 "date or amount column, so the header is not sure; read it "
+                                 f"anyway with --description-column {named}")
     raise StatementError(source, "no description column found; columns are: "
                          f"{_columns_seen(candidates, lines)}; "
                          "name it with --description-column")
