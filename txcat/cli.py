@@ -755,7 +755,7 @@ def strategies(as_json: bool) -> None:
             return
         for row in rows:
             mark = "yes" if row["usable"] else "no"
-            needs = ", ".join(row["needs"]) or "nothing extra"
+            needs = ", ".join(row["needs"]) or "no package of its own"
             click.echo(f"{row['name']}\n  {row['description']}\n  needs: {needs}\n"
                        f"  usable here: {mark} ({row['status']})")
 
