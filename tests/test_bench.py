@@ -326,3 +326,21 @@ def test_train_sizes_above_the_training_rows_are_named_not_dropped_silently() ->
     assert result.exit_code == 0, result.output
     assert "--train-sizes 100000 is more than the" in result.stderr
     assert "left out of the learning curve (use 'all')" in result.stderr
+
+
+def test_bench_never_replaces_a_folder_that_is_not_a_report(tmp_path: Path) -> None:
+    """-o names where the report goes; a folder of the user's own files must not be
+    swapped out for it (that deleted them). An earlier report is replaced."""
+    folder = tmp_path / "keep"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("precious", encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "-o", str(folder)])
+    assert result.exit_code == 1
+    assert "exists and is not a txcat bench report" in result.stderr
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "precious"
+    report = tmp_path / "report"
+    for _ in range(2):  # the second run replaces the first report
+        result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                           "-o", str(report)])
+        assert result.exit_code == 0, result.output

@@ -24,13 +24,18 @@ MARKDOWN = "report.md"
 
 def check_report_target(directory: str | Path) -> Path:
     """Refuse a report location that cannot be written before any strategy is fitted,
-    rather than after all of them: a file in the way, or a folder that cannot be
-    created or written to. The check makes (and removes) a staging directory where
+    rather than after all of them: a file in the way, a folder of other files (it
+    would be replaced), or a folder that cannot be created or written to. The check makes (and removes) a staging directory where
     :func:`write_report` will, since permission bits do not tell (root, read-only or
     special file systems)."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: is a file; a report is written as a directory")
+    # The report replaces the whole folder: only an earlier report may be replaced.
+    if target.is_dir() and any(target.iterdir()) and not (
+            (target / RESULTS).is_file() and (target / SPLIT).is_file()):
+        raise OutputError(f"{directory}: exists and is not a txcat bench report; choose a new "
+                          "or empty folder")
     parent = target.resolve().parent
     existing = next(p for p in (parent, *parent.parents) if p.exists())
     if not existing.is_dir():
