@@ -25,9 +25,9 @@ MARKDOWN = "report.md"
 def check_report_target(directory: str | Path) -> Path:
     """Refuse a report location that cannot be written before any strategy is fitted,
     rather than after all of them: a file in the way, a folder of other files (it
-    would be replaced), or a folder that cannot be created or written to. The check makes (and removes) a staging directory where
-    :func:`write_report` will, since permission bits do not tell (root, read-only or
-    special file systems)."""
+    would be replaced), or a folder that cannot be created or written to. The check
+    makes (and removes) a staging directory where :func:`write_report` will, since
+    permission bits do not tell (root, read-only or special file systems)."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: is a file; a report is written as a directory")
