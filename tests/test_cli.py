@@ -564,3 +564,15 @@ def test_every_option_of_every_command_explains_itself() -> None:
             for opt in command.params
             if isinstance(opt, click.Option) and not opt.hidden and not opt.help]
     assert bare == []
+
+
+@pytest.mark.parametrize("command", ["classify", "export"])
+def test_an_output_that_is_one_of_the_inputs_is_refused(command: str, tmp_path: Path) -> None:
+    """'-o extrato.csv' on extrato.csv would replace the statement with the answers."""
+    labeled = _labeled(tmp_path, ("Padaria Pão Quente", "NECESSIDADE"), ("Bar do Zé", "LAZER"))
+    before = labeled.read_bytes()
+    extra = ["--format", "alpaca"] if command == "export" else []
+    code, _, err = run(command, str(labeled), *extra, "-o", str(labeled))
+    assert code == 1
+    assert f"{labeled} is also an input; write the output elsewhere" in err
+    assert labeled.read_bytes() == before

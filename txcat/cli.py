@@ -205,7 +205,12 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
     with _user_errors():
         from txcat.classify import classify_stream
         from txcat.labels import REVIEW_LABEL
-        from txcat.output import PredictionWriter, open_output, prepare_output
+        from txcat.output import (
+            PredictionWriter,
+            open_output,
+            prepare_output,
+            refuse_overwriting_inputs,
+        )
         from txcat.reading import open_statement
 
         if model_dir is not None and strategy is not None:
@@ -221,6 +226,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         if fmt == "parquet":
             raise click.UsageError("--format parquet needs --engine ray")
         if output is not None and output != "-":
+            refuse_overwriting_inputs(output, files)
             prepare_output(output)
         overrides = _overrides(columns)
         llm_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
@@ -534,7 +540,8 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
     """
     with _user_errors():
         from txcat.export import export_jsonl
-        from txcat.training import read_labeled
+        from txcat.output import refuse_overwriting_inputs
+        from txcat.training import expand_folders, read_labeled
 
         source = click.get_current_context().get_parameter_source
         shaped = group_by_merchant or source("validation_size") is not \
@@ -544,6 +551,8 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
                                    "validation file: add --validation-out VALIDATION.jsonl")
 
         labels = _label_set(label_set)
+        for out in (output, validation_out):
+            refuse_overwriting_inputs(out, expand_folders(files))
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=_overrides(columns))
         summary = export_jsonl(data, fmt, output, validation_out=validation_out,

@@ -48,6 +48,18 @@ def prepare_output(path: str | Path) -> Path:
     return target
 
 
+def refuse_overwriting_inputs(output: str | Path | None,
+                              inputs: Sequence[str | Path]) -> None:
+    """An output that is one of the inputs would replace it (atomically, and for good)
+    with the answers: refuse it before any work."""
+    if output is None or str(output) == "-" or not Path(output).exists():
+        return
+    for source in inputs:
+        if str(source) != "-" and Path(source).exists() and \
+                os.path.samefile(output, source):
+            raise OutputError(f"{output} is also an input; write the output elsewhere")
+
+
 @contextlib.contextmanager
 def open_output(path: str | Path | None) -> Iterator[IO[str]]:
     """Standard output for ``None`` or '-', else the file, replaced atomically.
