@@ -517,6 +517,12 @@ def test_an_output_path_through_a_file_names_the_file(tmp_path: Path) -> None:
     code, _, err = run("classify", EXTRATO, "-o", str(tmp_path / "keep.csv" / "out.csv"))
     assert code == 1
     assert f"{tmp_path / 'keep.csv'} is a file, not a folder" in err
+    # train says so before training (with bert, minutes), not after
+    labeled = _labeled(tmp_path, ("Padaria", "NECESSIDADE"), ("Bar", "LAZER"))
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "keep.csv" / "x" / "m"))
+    assert code == 1
+    assert f"{tmp_path / 'keep.csv'} is a file, not a folder" in err
+    assert "training tfidf" not in err
 
 
 def test_train_with_an_llm_and_no_strategy_trains_few_shot_as_classify_does(

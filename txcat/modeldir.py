@@ -27,6 +27,9 @@ def check_model_target(directory: str | Path) -> Path:
     target = Path(directory).resolve()
     if target.exists() and not target.is_dir():
         raise ModelError(f"{directory}: is a file; a model is saved as a directory")
+    in_the_way = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        raise ModelError(f"cannot write {directory}: {in_the_way} is a file, not a folder")
     if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):
         raise ModelError(f"{directory}: exists and is not a txcat model directory; "
                          "choose a new or empty directory")
