@@ -81,6 +81,7 @@ def test_the_minimum_count_is_of_valid_examples(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
     assert result.exit_code == 1
     assert "8 valid examples (11 lines); alpaca fine-tuning needs at least 10" in result.stdout
+    assert f"{train}: 8 valid examples of 11 (LAZER " in result.stdout
     assert result.stdout.splitlines()[-1] == "4 errors found"
 
 

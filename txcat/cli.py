@@ -610,7 +610,10 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
             for warning in report.warnings:
                 click.echo(f"warning: {warning}")
             counts = ", ".join(f"{k} {v}" for k, v in report.label_counts.items())
-            click.echo(f"{file}: {report.examples} examples ({counts})")
+            shown = counted(report.examples, "example")
+            if report.valid_examples != report.examples:  # the label counts are of valid ones
+                shown = f"{report.valid_examples} valid examples of {report.examples}"
+            click.echo(f"{file}: {shown} ({counts})")
             how = (" (estimated at ~4 characters a token; install tiktoken for exact counts)"
                    if report.tokens_estimated else "")
             click.echo(f"tokens: {report.tokens_total:,} in all, {report.tokens_max:,} at most "
