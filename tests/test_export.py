@@ -448,3 +448,17 @@ def test_a_merchant_grouped_validation_side_over_half_is_near_the_size_asked(
     train, validation = validation_split(c6.labels, groups, size=size, seed=0)
     assert abs(len(validation) / len(c6.labels) - size) < 0.07
     assert not {groups[i] for i in train} & {groups[i] for i in validation}
+
+
+def test_a_grouped_validation_side_far_from_the_size_asked_is_named(
+        c6: LabeledData, caplog: pytest.LogCaptureFixture) -> None:
+    """Folds of whole merchants cannot make 40%: the share actually written is said."""
+    import logging
+
+    groups = [counterpart(tx.description) for tx in c6.transactions]
+    with caplog.at_level(logging.WARNING, logger="txcat"):
+        _, validation = validation_split(c6.labels, groups, size=0.4, seed=0)
+    share = len(validation) / len(c6.labels)
+    assert abs(share - 0.4) > 0.05
+    assert (f"the merchant-grouped validation file holds {share:.0%} of the rows "
+            "(--validation-size 0.4)") in caplog.text

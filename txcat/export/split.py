@@ -52,6 +52,11 @@ def validation_split(labels: Sequence[str], groups: Sequence[str] | None = None,
         train, validation = _stratified_groups(labels, groups, size, seed)
     if not train or not validation:
         raise ExportError("the validation split left an empty file; change the validation size")
+    share = len(validation) / n
+    if groups is not None and abs(share - size) > 0.05:
+        logger.warning("the merchant-grouped validation file holds %.0f%% of the rows "
+                       "(--validation-size %g): whole merchants in label-balanced folds allow "
+                       "no nearer size", 100 * share, size)
     return sorted(train), sorted(validation)
 
 
