@@ -495,6 +495,14 @@ def test_the_threshold_is_reported_as_given() -> None:
     (["classify", "-", "-"], "'-' (standard input) is given more than once"),
     (["train", EXTRATO, "-o", "m", "--strategy", "tfidf", "--llm", "openai:gpt-4o-mini"],
      "--llm is for the prompt strategies (few-shot, zero-shot), not tfidf"),
+    (["train", EXTRATO, "-o", "m", "--llm-base-url", "http://localhost:1/v1"],
+     "--llm-base-url is for the prompt strategies (few-shot, zero-shot), not tfidf"),
+    (["train", EXTRATO, "-o", "m", "--base-model", "some/model"],
+     "--base-model is for the encoder and decoder strategies (bert, lora, zero-shot), not "
+     "tfidf"),
+    (["classify", EXTRATO, "--prompt-template", "t.txt"],
+     "--prompt-template is for the prompt strategies (few-shot, zero-shot), not tfidf"),
+    (["classify", EXTRATO, "--no-redact"], "--no-redact is for the prompt strategies"),
     (["export", str(SAMPLES / "labeled" / "c6.csv"), "--format", "alpaca", "-o", "t.jsonl",
       "--group-by-merchant"],
      "--group-by-merchant and --validation-size shape the validation file: add "

@@ -233,6 +233,10 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         if model_dir is not None and (llm_params or examples):
             raise click.UsageError("--llm/--examples choose a prompt strategy; a --model "
                                    "directory already holds its settings")
+        if model_dir is None:
+            _check_options_apply(
+                strategy or ("few-shot" if "llm" in llm_params or examples else "tfidf"),
+                llm_params)
         fmt = fmt or ("jsonl" if output and output.endswith(".jsonl") else "csv")
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
@@ -376,10 +380,10 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         prompt_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
         parsed = {**_parse_params(params), **prompt_params}
         strategy = strategy or ("few-shot" if "llm" in parsed else "tfidf")
-        if prompt_params:
-            _check_takes_an_llm(strategy, prompt_params)
         if base_model:
             parsed["base_model"] = base_model
+            prompt_params = {**prompt_params, "base_model": base_model}
+        _check_options_apply(strategy, prompt_params)
         model = create_strategy(strategy, parsed)
         check_model_target(model_dir)
         data = read_labeled(files, label_column=label_column, labels=labels,
@@ -407,19 +411,28 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
 
 
-def _check_takes_an_llm(strategy: str, prompt_params: dict[str, Any]) -> None:
-    """--llm and its companions given to a strategy that prompts no LLM: a usage error
-    that says which strategies do, rather than 'no parameter llm'."""
-    from txcat.errors import StrategyError
-    from txcat.plugins import availability_of, create_strategy, registered_strategy
+#: CLI options that become strategy parameters, and the strategies they are for.
+_OPTION_OF = {"llm": "--llm", "llm_base_url": "--llm-base-url",
+              "prompt_template": "--prompt-template", "redact": "--no-redact",
+              "base_model": "--base-model"}
+_PROMPT_STRATEGIES = "the prompt strategies (few-shot, zero-shot)"
+_FOR_WHOM = {"base_model": "the encoder and decoder strategies (bert, lora, zero-shot)"}
 
-    if not availability_of(registered_strategy(strategy), prompt_params)[0]:
-        return  # creating it says what is missing
-    try:
-        create_strategy(strategy, dict(prompt_params))  # only stores them: cheap
-    except StrategyError:
-        raise click.UsageError(f"--llm is for the prompt strategies (few-shot, zero-shot), "
-                               f"not {strategy}") from None
+
+def _check_options_apply(strategy: str, option_params: dict[str, Any]) -> None:
+    """Options given to a strategy that takes no such parameter: a usage error naming
+    the option and whom it is for, rather than 'no parameter prompt_template'."""
+    from txcat.errors import StrategyError
+    from txcat.plugins import check_strategy_params, registered_strategy
+
+    cls = registered_strategy(strategy)
+    for key, value in option_params.items():
+        try:
+            check_strategy_params(cls, {key: value})
+        except StrategyError:
+            whom = _FOR_WHOM.get(key, _PROMPT_STRATEGIES)
+            raise click.UsageError(f"{_OPTION_OF.get(key, key)} is for {whom}, not "
+                                   f"{strategy}") from None
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
