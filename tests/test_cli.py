@@ -590,3 +590,16 @@ def test_an_output_that_is_one_of_the_inputs_is_refused(command: str, tmp_path: 
     assert code == 1
     assert f"{labeled} is also an input; write the output elsewhere" in err
     assert labeled.read_bytes() == before
+
+
+def test_few_shot_with_an_llm_whose_client_is_missing_is_refused_before_training(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A few-shot model saved where its backend cannot run fails only later, at
+    classify time: say what to install when it is made."""
+    monkeypatch.setitem(sys.modules, "openai", None)  # as if not installed
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "-o", str(tmp_path / "fs"),
+                       "--llm", "openai:gpt-4o-mini")
+    assert code == 1
+    assert "strategy 'few-shot' cannot run here: openai: needs openai (pip install " \
+           "'txcat[llm]')" in err
+    assert not (tmp_path / "fs").exists()

@@ -66,9 +66,19 @@ class FewShotStrategy(Strategy):
 
     @classmethod
     def availability(cls, params: dict[str, Any] | None = None) -> tuple[bool, str]:
-        """Usable wherever a model spec is given; say what each kind of spec needs."""
+        """With a model spec, usable when its backend's package is installed; without
+        one, usable wherever a spec will be given, saying what each kind needs."""
         import importlib.util
 
+        spec = (params or {}).get("llm")
+        if isinstance(spec, str) and spec:
+            kind = spec.partition(":")[0].strip().lower()
+            needs, extra = ((("torch", "transformers"), "transformers") if kind == "hf"
+                            else (("openai",), "llm"))
+            missing = [m for m in needs if importlib.util.find_spec(m) is None]
+            if missing:
+                return False, f"{kind}: needs {', '.join(missing)} (pip install 'txcat[{extra}]')"
+            return True, "ready"
         remote = "yes" if importlib.util.find_spec("openai") else "pip install 'txcat[llm]'"
         local = "yes" if importlib.util.find_spec("torch") else \
             "pip install 'txcat[transformers]'"
