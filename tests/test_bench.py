@@ -344,3 +344,17 @@ def test_bench_never_replaces_a_folder_that_is_not_a_report(tmp_path: Path) -> N
         result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
                                            "-o", str(report)])
         assert result.exit_code == 0, result.output
+
+
+def test_bench_reads_a_csv_of_no_known_layout_with_column_options(tmp_path: Path) -> None:
+    """train and export take --description-column; bench must read the same files."""
+    rows = read_labeled([FILES[0]])
+    labeled = tmp_path / "mine.csv"
+    labeled.write_text("historico;quanto;label\n" + "".join(
+        f"{tx.description.replace(';', ' ')};{tx.amount};{label}\n"
+        for tx, label in zip(rows.transactions, rows.labels, strict=True)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", str(labeled), "--strategies", "tfidf",
+                                       "--description-column", "historico",
+                                       "--amount-column", "quanto"])
+    assert result.exit_code == 0, result.output
+    assert "tfidf" in result.stdout

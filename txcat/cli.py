@@ -472,9 +472,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Write results.json, split.json, report.md and PNG charts here.")
 @click.option("--label-column", metavar="NAME", help="Column holding the labels.")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
+@_column_options
 def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_size: float,
           test_file: str | None, seed: int, train_sizes: str | None, report_dir: Path | None,
-          label_column: str | None, label_set: str | None) -> None:
+          label_column: str | None, label_set: str | None, **columns: Any) -> None:
     """Fit and score strategies on one shared, reproducible split of LABELED file(s)
     (a folder stands for its .csv files).
 
@@ -492,9 +493,11 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         labels = _label_set(label_set)
         sizes = _parse_train_sizes(train_sizes)
         specs = parse_specs(strategy_specs) if strategy_specs else default_specs()
-        data = read_labeled(files, label_column=label_column, labels=labels)
-        test_data = read_labeled([test_file], label_column=label_column, labels=labels) \
-            if test_file else None
+        overrides = _overrides(columns)
+        data = read_labeled(files, label_column=label_column, labels=labels,
+                            overrides=overrides)
+        test_data = read_labeled([test_file], label_column=label_column, labels=labels,
+                                 overrides=overrides) if test_file else None
         split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
         if report_dir is not None:
             check_report_target(report_dir)
