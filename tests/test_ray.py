@@ -92,3 +92,16 @@ def test_the_cli_runs_on_ray_and_reports_rows_per_worker(cluster: None, tmp_path
     assert {"file", "row", "description", "label", "confidence"} <= set(shards.columns)
     result = CliRunner().invoke(main, ["classify", "--engine", "ray", FILES[0]])
     assert result.exit_code == 2 and "give -o OUTPUT_DIR" in result.output
+
+
+def test_an_output_folder_holding_files_is_refused_before_ray_starts(tmp_path: Path) -> None:
+    """Shards of an earlier run would mix with the new ones (a second run reported twice
+    the rows): a non-empty folder is refused, with no cluster started."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "part-0.parquet").write_bytes(b"old")
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"),
+                                       "--engine", "ray", "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{out}: already holds files" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["part-0.parquet"]

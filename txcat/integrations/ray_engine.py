@@ -108,6 +108,12 @@ def classify_with_ray(inputs: Sequence[str], output_dir: str | Path, *,
     """
     if fmt not in ("parquet", "csv"):
         raise TxcatError(f"unknown output format {fmt!r} for the Ray engine: parquet or csv")
+    out = Path(output_dir)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        # Ray adds shards beside what is there: an earlier run's would be counted and read
+        # as this one's.
+        raise TxcatError(f"{output_dir}: already holds files (or is a file); shards go into "
+                         "a new or empty folder")
     ray = start(address, num_cpus)
     resources = ray.cluster_resources()
     gpus = int(resources.get("GPU", 0))
