@@ -358,3 +358,13 @@ def test_bench_reads_a_csv_of_no_known_layout_with_column_options(tmp_path: Path
                                        "--amount-column", "quanto"])
     assert result.exit_code == 0, result.output
     assert "tfidf" in result.stdout
+
+
+def test_macro_f1_averages_the_labels_that_occur() -> None:
+    """A label neither in the test rows nor predicted has no F1 to speak of: counting it
+    as 0 made a perfect run on a small split read 0.667."""
+    perfect = score(["LAZER", "NECESSIDADE"], ["LAZER", "NECESSIDADE"], DEFAULT_LABELS)
+    assert perfect["accuracy"] == 1.0 and perfect["macro_f1"] == 1.0
+    # a label predicted but never true still counts, and costs
+    wrong = score(["LAZER", "LAZER"], ["LAZER", "TRABALHO"], DEFAULT_LABELS)
+    assert wrong["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)

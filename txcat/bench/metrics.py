@@ -31,7 +31,7 @@ def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
 
     ``labels`` fixes the order of per-label scores and of the matrix's rows
     (truth) and columns (prediction); a predicted label outside it (REVISAR)
-    counts as wrong.
+    counts as wrong. Macro-F1 averages the labels that occur, true or predicted.
     """
     from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
@@ -44,8 +44,11 @@ def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
     return {
         "accuracy": float(correct.mean()) if len(correct) else float("nan"),
         "accuracy_ci95": [low, high],
-        "macro_f1": float(f1_score(y_true, y_pred, labels=label_list, average="macro",
-                                   zero_division=0)),
+        # Over the labels that occur (true or predicted), as scikit-learn does by
+        # default: one absent from both has no F1, and 0 for it would understate.
+        "macro_f1": float(f1_score(y_true, y_pred, labels=[
+            label for label in label_list if label in set(truth) | set(predicted)]
+            or label_list, average="macro", zero_division=0)),
         "per_label": {
             label: {"precision": float(p), "recall": float(r), "f1": float(f),
                     "support": int(s)}
