@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -603,3 +604,24 @@ def test_few_shot_with_an_llm_whose_client_is_missing_is_refused_before_training
     assert "strategy 'few-shot' cannot run here: openai: needs openai (pip install " \
            "'txcat[llm]')" in err
     assert not (tmp_path / "fs").exists()
+
+
+def test_an_error_before_the_first_row_leaves_no_header_only_output() -> None:
+    """'txcat classify x.csv > out.csv' failing on its first batch (an LLM server down)
+    must not leave an out.csv that looks like a valid, empty answer."""
+    from helpers import strategy_plugin
+
+    from txcat.errors import StrategyError
+    from txcat.strategies.tfidf import TfidfStrategy
+
+    class Unreachable(TfidfStrategy):
+        name = "unreachable-test"
+        cache_bundled = False
+
+        def predict_proba(self, transactions: Any) -> Any:
+            raise StrategyError("the server could not be reached")
+
+    with strategy_plugin("unreachable-plugin", Unreachable):
+        code, out, err = run("classify", EXTRATO, "--strategy", "unreachable-test")
+    assert code == 1 and "could not be reached" in err
+    assert out == ""

@@ -267,6 +267,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
                             "%s: %s already used by earlier files; --format full or jsonl "
                             "names each row's file", st.name, counted(repeated, "código"))
                     earlier_ids |= ids
+                writer.finish()
             progress.finish(total)
         if abstained:
             logging.getLogger("txcat").warning(

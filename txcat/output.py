@@ -166,13 +166,25 @@ class PredictionWriter:
         self._label_col = "label" if "label" not in taken else "txcat_label"
         self._confidence_col = "confidence" if "confidence" not in taken else "txcat_confidence"
         file_col = ["file" if "file" not in taken else "txcat_file"] if with_file else []
+        self._header: list[str] | None = None
         if fmt == "csv":
-            self._csv.writerow(["código", "informação"])
+            self._header = ["código", "informação"]
         elif fmt == "full":
-            self._csv.writerow([*file_col, *self._columns, self._label_col,
-                                self._confidence_col])
+            self._header = [*file_col, *self._columns, self._label_col, self._confidence_col]
+
+    def _write_header(self) -> None:
+        """Written with the first row, not before: a run that fails on its first batch
+        (an LLM server down) must not leave a header-only file that looks like an answer."""
+        if self._header is not None:
+            self._csv.writerow(self._header)
+            self._header = None
+
+    def finish(self) -> None:
+        """After the last row: the header, if no row brought it."""
+        self._write_header()
 
     def write(self, prediction: Prediction) -> None:
+        self._write_header()
         tx = prediction.transaction
         if self.fmt == "csv":
             self._csv.writerow([tx.id, prediction.label])
