@@ -97,8 +97,8 @@ def configured_spec(spec: str | None) -> str:
     """The spec given, else ``$TXCAT_LLM``, else :class:`NoLLMConfigured`."""
     chosen = spec or os.environ.get("TXCAT_LLM", "")
     if not chosen:
-        raise NoLLMConfigured("no LLM configured: pass --llm openai:MODEL (or -p llm=...), "
-                              "or set TXCAT_LLM")
+        raise NoLLMConfigured("no LLM configured: pass --llm openai:MODEL (in bench: "
+                              "few-shot:llm=openai:MODEL), or set TXCAT_LLM")
     return chosen
 
 
