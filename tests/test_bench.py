@@ -119,7 +119,7 @@ def test_bench_cli_with_an_extreme_test_size_runs_or_says_why_in_one_line(
     result = CliRunner().invoke(main, ["bench", str(twelve), "--strategies", "tfidf", *args])
     if error is None:
         assert result.exit_code == 0, result.output
-        assert "1 test rows" in result.stdout
+        assert "1 test row" in result.stdout
     else:
         assert isinstance(result.exception, SystemExit) and result.exit_code == 1
         assert result.stderr.splitlines()[-1].startswith(f"txcat: error: {error}")

@@ -744,7 +744,8 @@ def _print_bench_table(results: dict[str, Any]) -> None:
     from txcat.bench.report import table_rows
 
     table = Table(title=f"txcat bench: {results['split']['method']} split, "
-                        f"{results['split']['test_rows']} test rows", box=box.SIMPLE_HEAD)
+                        f"{counted(results['split']['test_rows'], 'test row')}",
+                  box=box.SIMPLE_HEAD)
     columns = ["strategy", "accuracy [95% CI]", "macro-F1", "fit s", "rows/s", "size"]
     rows = [[r[0], r[2] if r[1] == "ok" else r[1], r[3], r[4], r[5], r[6]]
             for r in table_rows(results)]

@@ -16,6 +16,7 @@ from txcat.bench.split import Split
 from txcat.errors import OutputError
 from txcat.output import replaced_directory
 from txcat.training import LabeledData
+from txcat.wording import counted
 
 RESULTS = "results.json"
 SPLIT = "split.json"
@@ -103,7 +104,7 @@ def markdown(results: dict[str, Any], charts: list[str]) -> str:
         "",
         f"Data: {data['rows']} labeled rows from {', '.join(data['files'])}. "
         f"Split: **{split['method']}** (seed {split['seed']}), {split['train_rows']} train / "
-        f"{split['test_rows']} test rows; the row ids are in `split.json`.",
+        f"{counted(split['test_rows'], 'test row')}; the row ids are in `split.json`.",
         "",
         "| " + " | ".join(HEADERS) + " |",
         "|" + "---|" * len(HEADERS),
@@ -124,7 +125,7 @@ def markdown(results: dict[str, Any], charts: list[str]) -> str:
         lines += [f"| {label} | " + " | ".join(str(v) for v in row) + " |"
                   for label, row in zip(cm["labels"], cm["matrix"], strict=True)]
         if r["learning_curve"]:
-            curve = ", ".join(f"{p['train_rows']} rows: {p['accuracy']:.3f}"
+            curve = ", ".join(f"{counted(p['train_rows'], 'row')}: {p['accuracy']:.3f}"
                               for p in r["learning_curve"])
             lines += ["", f"Learning curve: {curve}"]
     if charts:

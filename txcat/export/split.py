@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from txcat.export.errors import ExportError
+from txcat.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def validation_split(labels: Sequence[str], groups: Sequence[str] | None = None,
     if groups is not None and len(groups) != n:
         raise ExportError(f"{len(groups)} groups given for {n} rows")
     if n < 2:
-        raise ExportError(f"{n} labeled row(s) are too few to split off a validation file")
+        raise ExportError(f"{counted(n, 'labeled row')} {'is' if n == 1 else 'are'} too few to "
+                          "split off a validation file")
     counts = Counter(labels)
     rare = sorted(label for label, count in counts.items() if count < 2)
     if rare:

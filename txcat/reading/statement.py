@@ -26,6 +26,7 @@ from txcat.reading.encoding import detect_encoding
 from txcat.reading.values import parse_amount, parse_date
 from txcat.text import column_key, first_column, fold
 from txcat.transactions import Transaction
+from txcat.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -254,10 +255,10 @@ class Statement:
                 tail = n - i - 1
                 end = len(cells) - tail
                 return [*cells[:i], self.delimiter.join(cells[i:end]), *cells[end:]]
-            self._note("uneven_rows", line, f"has {len(cells)} fields, the header {n}")
+            self._note("uneven_rows", line, f"has {counted(len(cells), 'field')}, the header {n}")
             return cells[:n]
         if len(cells) < n:
-            self._note("uneven_rows", line, f"has {len(cells)} fields, the header {n}")
+            self._note("uneven_rows", line, f"has {counted(len(cells), 'field')}, the header {n}")
             return cells + [""] * (n - len(cells))
         return cells
 
