@@ -494,6 +494,7 @@ def test_the_threshold_is_reported_as_given() -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["classify", EXTRATO, "--address", "ray://head:10001"], "--address is for --engine ray"),
     (["classify", "-", "-"], "'-' (standard input) is given more than once"),
+    (["classify", EXTRATO, "-o", "out.parquet"], "parquet output needs --engine ray"),
     (["train", EXTRATO, "-o", "m", "--strategy", "tfidf", "--llm", "openai:gpt-4o-mini"],
      "--llm is for the prompt strategies (few-shot, zero-shot), not tfidf"),
     (["train", EXTRATO, "-o", "m", "--llm-base-url", "http://localhost:1/v1"],
@@ -625,3 +626,10 @@ def test_an_error_before_the_first_row_leaves_no_header_only_output() -> None:
         code, out, err = run("classify", EXTRATO, "--strategy", "unreachable-test")
     assert code == 1 and "could not be reached" in err
     assert out == ""
+
+
+def test_an_output_named_jsonl_in_any_case_is_jsonl(tmp_path: Path) -> None:
+    code, _, err = run("classify", EXTRATO, "-o", str(tmp_path / "OUT.JSONL"))
+    assert code == 0, err
+    first = (tmp_path / "OUT.JSONL").read_text(encoding="utf-8").splitlines()[0]
+    assert json.loads(first)["id"]

@@ -159,6 +159,7 @@ def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path)
 @pytest.mark.parametrize("params, message", [
     ({"C": ""}, "C must be a positive number"),
     ({"C": -1}, "C must be a positive number"),
+    ({"C": float("inf")}, "C must be a positive number"),  # would be 'Infinity' in txcat.json
     ({"char_ngrams": 1}, "char_ngrams must be an integer from 2"),
     ({"word_ngrams": 0}, "word_ngrams must be an integer from 1"),
     ({"min_df": 0}, "min_df must be an integer from 1"),

@@ -225,6 +225,9 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             return
         if fmt == "parquet":
             raise click.UsageError("--format parquet needs --engine ray")
+        if fmt is None and output and output.lower().endswith(".parquet"):
+            raise click.UsageError("parquet output needs --engine ray (and -o OUTPUT_DIR); "
+                                   "without it, write .csv or .jsonl")
         if output is not None and output != "-":
             refuse_overwriting_inputs(output, files)
             prepare_output(output)
@@ -237,7 +240,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             _check_options_apply(
                 strategy or ("few-shot" if "llm" in llm_params or examples else "tfidf"),
                 llm_params)
-        fmt = fmt or ("jsonl" if output and output.endswith(".jsonl") else "csv")
+        fmt = fmt or ("jsonl" if output and output.lower().endswith(".jsonl") else "csv")
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(f, overrides=overrides))

@@ -57,7 +57,7 @@ class TfidfStrategy(Strategy):
                                     f"not {value!r}")
 
         c = params.get("C", 1.0)
-        if isinstance(c, bool) or not isinstance(c, (int, float)) or not c > 0:
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 < c < float("inf"):
             raise StrategyError(f"tfidf: C must be a positive number, not {c!r}")
         if not isinstance(params.get("directory", True), bool):
             raise StrategyError(f"tfidf: directory must be true or false, not "
