@@ -633,3 +633,15 @@ def test_an_output_named_jsonl_in_any_case_is_jsonl(tmp_path: Path) -> None:
     assert code == 0, err
     first = (tmp_path / "OUT.JSONL").read_text(encoding="utf-8").splitlines()[0]
     assert json.loads(first)["id"]
+
+
+def test_classify_reads_a_folder_as_its_csv_files_like_train(tmp_path: Path) -> None:
+    folder = tmp_path / "extratos"
+    folder.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (folder / name).write_bytes((SAMPLES / "extrato.csv").read_bytes())
+    (folder / "notes.txt").write_text("not a statement", encoding="utf-8")
+    code, out, err = run("classify", str(folder), "--format", "jsonl")
+    assert code == 0, err
+    files = [json.loads(line)["file"] for line in out.splitlines()]
+    assert len(files) == 20 and files[0].endswith("a.csv") and files[-1].endswith("b.csv")

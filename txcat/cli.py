@@ -196,7 +196,8 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
              engine: str, address: str | None, llm: str | None, llm_base_url: str | None,
              prompt_template: str | None, no_redact: bool, examples: str | None,
              **columns: Any) -> None:
-    """Label every row of statement FILE(s); '-' reads standard input.
+    """Label every row of statement FILE(s); a folder stands for its .csv files, and
+    '-' reads standard input.
 
     Output rows keep input order, one per data row. With no --model or
     --strategy, the embedded default model is used: it works offline, and the
@@ -212,6 +213,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             refuse_overwriting_inputs,
         )
         from txcat.reading import open_statement
+        from txcat.training import expand_folders
 
         if model_dir is not None and strategy is not None:
             raise click.UsageError("give --model or --strategy, not both")
@@ -229,7 +231,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             raise click.UsageError("parquet output needs --engine ray (and -o OUTPUT_DIR); "
                                    "without it, write .csv or .jsonl")
         if output is not None and output != "-":
-            refuse_overwriting_inputs(output, files)
+            refuse_overwriting_inputs(output, expand_folders(files))
             prepare_output(output)
         overrides = _overrides(columns)
         llm_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
@@ -244,7 +246,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(f, overrides=overrides))
-                          for f in files]
+                          for f in expand_folders(files)]
             model = _load_model(model_dir, strategy, llm_params, examples)
             columns_union: list[str] = []
             for st in statements:
