@@ -105,3 +105,16 @@ def test_an_output_folder_holding_files_is_refused_before_ray_starts(tmp_path: P
     assert result.exit_code == 1
     assert f"{out}: already holds files" in result.stderr
     assert [p.name for p in out.iterdir()] == ["part-0.parquet"]
+
+
+def test_the_cli_on_ray_reads_a_folder_as_its_csv_files(cluster: None, tmp_path: Path) -> None:
+    folder = tmp_path / "extratos"
+    folder.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (folder / name).write_bytes((SAMPLES / "extrato.csv").read_bytes())
+    (folder / "notes.txt").write_text("not a statement", encoding="utf-8")  # as locally
+    result = CliRunner().invoke(main, ["classify", "--engine", "ray", str(folder), "-o",
+                                       str(tmp_path / "shards"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    shards = pd.concat(pd.read_csv(p) for p in (tmp_path / "shards").iterdir())
+    assert len(shards) == 20 and set(shards["file"]) == {"a.csv", "b.csv"}

@@ -223,7 +223,8 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             raise click.UsageError("'-' (standard input) is given more than once; it can be "
                                    "read only once")
         if engine == "ray":
-            _classify_on_ray(files, output, fmt, model_dir, strategy, threshold, address)
+            _classify_on_ray(tuple(str(f) for f in expand_folders(files)), output, fmt,
+                             model_dir, strategy, threshold, address)
             return
         if fmt == "parquet":
             raise click.UsageError("--format parquet needs --engine ray")
