@@ -368,3 +368,11 @@ def test_macro_f1_averages_the_labels_that_occur() -> None:
     # a label predicted but never true still counts, and costs
     wrong = score(["LAZER", "LAZER"], ["LAZER", "TRABALHO"], DEFAULT_LABELS)
     assert wrong["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)
+
+
+def test_a_test_file_that_is_also_a_training_file_is_warned_about() -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--test", str(FILES[0]),
+                                       "--strategies", "tfidf"])
+    assert result.exit_code == 0, result.output
+    assert (f"--test {FILES[0]} is also a training file: its rows are learned before "
+            "they are scored, so the scores say little") in result.stderr

@@ -491,11 +491,13 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
     pick the strategy that is best on your own data.
     """
     with _user_errors():
+        import os
+
         from txcat.bench.report import check_report_target, write_report
         from txcat.bench.runner import default_specs, parse_specs, run_benchmark, scored
         from txcat.bench.split import make_split
         from txcat.errors import TxcatError
-        from txcat.training import read_labeled
+        from txcat.training import expand_folders, read_labeled
 
         labels = _label_set(label_set)
         sizes = _parse_train_sizes(train_sizes)
@@ -503,6 +505,11 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         overrides = _overrides(columns)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=overrides)
+        if test_file and any(os.path.samefile(test_file, f) for f in expand_folders(files)
+                             if str(f) != "-" and os.path.exists(f)):
+            logging.getLogger("txcat").warning(
+                "--test %s is also a training file: its rows are learned before they are "
+                "scored, so the scores say little", test_file)
         test_data = read_labeled([test_file], label_column=label_column, labels=labels,
                                  overrides=overrides) if test_file else None
         split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
