@@ -491,12 +491,11 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
     pick the strategy that is best on your own data.
     """
     with _user_errors():
-        import os
-
         from txcat.bench.report import check_report_target, write_report
         from txcat.bench.runner import default_specs, parse_specs, run_benchmark, scored
         from txcat.bench.split import make_split
         from txcat.errors import TxcatError
+        from txcat.output import is_one_of
         from txcat.training import expand_folders, read_labeled
 
         labels = _label_set(label_set)
@@ -505,8 +504,7 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         overrides = _overrides(columns)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=overrides)
-        if test_file and any(os.path.samefile(test_file, f) for f in expand_folders(files)
-                             if str(f) != "-" and os.path.exists(f)):
+        if test_file and is_one_of(test_file, expand_folders(files)):
             logging.getLogger("txcat").warning(
                 "--test %s is also a training file: its rows are learned before they are "
                 "scored, so the scores say little", test_file)

@@ -15,7 +15,7 @@ from typing import Any
 
 from txcat import __version__
 from txcat.errors import ModelError, StrategyError, TxcatError
-from txcat.output import replaced_directory
+from txcat.output import file_in_the_way, replaced_directory
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
@@ -27,7 +27,7 @@ def check_model_target(directory: str | Path) -> Path:
     target = Path(directory).resolve()
     if target.exists() and not target.is_dir():
         raise ModelError(f"{directory}: is a file; a model is saved as a directory")
-    in_the_way = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    in_the_way = file_in_the_way(target)
     if in_the_way is not None:
         raise ModelError(f"cannot write {directory}: {in_the_way} is a file, not a folder")
     if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):

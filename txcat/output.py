@@ -23,6 +23,25 @@ from txcat.errors import OutputError
 FORMATS = ("csv", "full", "jsonl")
 
 
+def file_in_the_way(path: str | Path) -> Path | None:
+    """The nearest existing folder above ``path`` when it is in fact a file ('keep.csv' in
+    'keep.csv/out.csv'): nothing can be written there, and the OS would only say
+    'File exists' or 'Not a directory'. None when the way is clear."""
+    for parent in Path(path).parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
+
+
+def is_one_of(path: str | Path, paths: Sequence[str | Path]) -> bool:
+    """Whether ``path`` is the same file as one of ``paths`` ('-', standard input, and
+    paths that do not exist are none)."""
+    if str(path) == "-" or not Path(path).exists():
+        return False
+    return any(str(other) != "-" and Path(other).exists() and os.path.samefile(path, other)
+               for other in paths)
+
+
 def prepare_output(path: str | Path) -> Path:
     """Check an output path can be written (and make its folder) before any work starts.
 
@@ -34,11 +53,9 @@ def prepare_output(path: str | Path) -> Path:
         target = target.resolve()
     if target.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name")
-    for parent in target.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
-            break
+    in_the_way = file_in_the_way(target)
+    if in_the_way is not None:
+        raise OutputError(f"cannot write {path}: {in_the_way} is a file, not a folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -52,12 +69,8 @@ def refuse_overwriting_inputs(output: str | Path | None,
                               inputs: Sequence[str | Path]) -> None:
     """An output that is one of the inputs would replace it (atomically, and for good)
     with the answers: refuse it before any work."""
-    if output is None or str(output) == "-" or not Path(output).exists():
-        return
-    for source in inputs:
-        if str(source) != "-" and Path(source).exists() and \
-                os.path.samefile(output, source):
-            raise OutputError(f"{output} is also an input; write the output elsewhere")
+    if output is not None and is_one_of(output, inputs):
+        raise OutputError(f"{output} is also an input; write the output elsewhere")
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from typing import Any
 
 from txcat.bench.split import Split
 from txcat.errors import OutputError
-from txcat.output import replaced_directory
+from txcat.output import file_in_the_way, replaced_directory
 from txcat.training import LabeledData
 from txcat.wording import counted
 
@@ -38,9 +38,9 @@ def check_report_target(directory: str | Path) -> Path:
         raise OutputError(f"{directory}: exists and is not a txcat bench report; choose a new "
                           "or empty folder")
     parent = target.resolve().parent
-    existing = next(p for p in (parent, *parent.parents) if p.exists())
-    if not existing.is_dir():
-        raise OutputError(f"cannot write {directory}: {existing} is a file")
+    in_the_way = file_in_the_way(target.resolve())
+    if in_the_way is not None:
+        raise OutputError(f"cannot write {directory}: {in_the_way} is a file")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
