@@ -240,9 +240,8 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             raise click.UsageError("--llm/--examples choose a prompt strategy; a --model "
                                    "directory already holds its settings")
         if model_dir is None:
-            _check_options_apply(
-                strategy or ("few-shot" if "llm" in llm_params or examples else "tfidf"),
-                llm_params)
+            _check_options_apply(_chosen_strategy(strategy, llm_params, examples),
+                                 llm_params)
         fmt = fmt or ("jsonl" if output and output.lower().endswith(".jsonl") else "csv")
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
@@ -306,6 +305,15 @@ def _classify_on_ray(files: tuple[str, ...], output: str | None, fmt: str | None
         stats["rows_per_second"] or 0, stats["rows_per_second_per_worker"] or 0, output)
 
 
+def _chosen_strategy(strategy: str | None, params: dict[str, Any],
+                     examples: str | None = None) -> str:
+    """--strategy; else few-shot when an LLM or an example pool is given; else the
+    default model's strategy."""
+    from txcat.default_model import DEFAULT_STRATEGY
+
+    return strategy or ("few-shot" if "llm" in params or examples else DEFAULT_STRATEGY)
+
+
 def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, Any],
                 examples: str | None) -> Any:
     """A saved model; a strategy made with options (fitted on --examples or the bundled
@@ -314,14 +322,14 @@ def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, 
         from txcat.modeldir import load_model
 
         return load_model(model_dir)
-    from txcat.default_model import DEFAULT_STRATEGY, bundled_training_data, load_bundled_model
+    from txcat.default_model import bundled_training_data, load_bundled_model
     from txcat.plugins import create_strategy, get_strategy
     from txcat.training import read_labeled
 
-    if not params and not examples and get_strategy(strategy or DEFAULT_STRATEGY).cache_bundled:
-        return load_bundled_model(strategy or DEFAULT_STRATEGY)
+    name = _chosen_strategy(strategy, params, examples)
+    if not params and not examples and get_strategy(name).cache_bundled:
+        return load_bundled_model(name)
 
-    name = strategy or ("few-shot" if "llm" in params or examples else DEFAULT_STRATEGY)
     model = create_strategy(name, params)
     data = read_labeled([examples]) if examples else bundled_training_data()
     return model.fit(data.transactions, data.labels)
@@ -386,7 +394,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         labels = _label_set(label_set)
         prompt_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
         parsed = {**_parse_params(params), **prompt_params}
-        strategy = strategy or ("few-shot" if "llm" in parsed else "tfidf")
+        strategy = _chosen_strategy(strategy, parsed)
         if base_model:
             parsed["base_model"] = base_model
             prompt_params = {**prompt_params, "base_model": base_model}
