@@ -93,6 +93,15 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return kind, model.strip()
 
 
+def backend_requirements(spec: str) -> tuple[tuple[str, ...], str]:
+    """The modules a model spec's backend needs here, and the pip extra that installs
+    them: ``hf:`` runs a transformers model on this machine; ``openai:`` and ``ollama:``
+    need only the openai client. The spec is not checked here (:func:`parse_spec` is)."""
+    if spec.partition(":")[0].strip().lower() == "hf":
+        return ("torch", "transformers"), "transformers"
+    return ("openai",), "llm"
+
+
 def configured_spec(spec: str | None) -> str:
     """The spec given, else ``$TXCAT_LLM``, else :class:`NoLLMConfigured`."""
     chosen = spec or os.environ.get("TXCAT_LLM", "")

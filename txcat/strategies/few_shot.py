@@ -71,19 +71,25 @@ class FewShotStrategy(Strategy):
         import importlib.util
 
         spec = (params or {}).get("llm")
-        if isinstance(spec, str) and spec:
+        if isinstance(spec, str) and spec:  # what requirements() names for its backend
+            usable, reason = super().availability(params)
             kind = spec.partition(":")[0].strip().lower()
-            needs, extra = ((("torch", "transformers"), "transformers") if kind == "hf"
-                            else (("openai",), "llm"))
-            missing = [m for m in needs if importlib.util.find_spec(m) is None]
-            if missing:
-                return False, f"{kind}: needs {', '.join(missing)} (pip install 'txcat[{extra}]')"
-            return True, "ready"
+            return usable, reason if usable else f"{kind}: {reason}"
         remote = "yes" if importlib.util.find_spec("openai") else "pip install 'txcat[llm]'"
         local = "yes" if importlib.util.find_spec("torch") else \
             "pip install 'txcat[transformers]'"
         return True, (f"needs --llm SPEC or $TXCAT_LLM; openai:/ollama: {remote}; "
                       f"hf: {local}")
+
+    @classmethod
+    def requirements(cls, params: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+        """What the backend of the ``llm`` spec needs, as for zero-shot."""
+        from txcat.llm.base import backend_requirements
+
+        llm = params.get("llm")
+        if not llm or not isinstance(llm, str):
+            return cls.requires, cls.extra
+        return backend_requirements(llm)
 
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:

@@ -118,12 +118,12 @@ class ZeroShotStrategy(Strategy):
         """The backend decides: an LLM behind an OpenAI-compatible API (``openai:``,
         ``ollama:``) needs only the openai client, so ``--llm`` works without torch;
         ``hf:`` and the embedding backend run torch and transformers here."""
+        from txcat.llm.base import backend_requirements
+
         llm = params.get("llm")
         if not llm or not isinstance(llm, str):
             return cls.requires, cls.extra
-        if llm.partition(":")[0].strip().lower() == "hf":
-            return ("torch", "transformers"), "transformers"
-        return ("openai",), "llm"
+        return backend_requirements(llm)
 
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
