@@ -407,9 +407,8 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         for label in check_trainable(data, labels):
             log.warning("%s never appears in the training rows: this model can never "
                         "answer it", label)
-        files_read = len(data.sources)
-        log.info("training %s on %d rows from %d %s", strategy, len(data.labels), files_read,
-                 "file" if files_read == 1 else "files")
+        log.info("training %s on %d rows from %s", strategy, len(data.labels),
+                 counted(len(data.sources), "file"))
         start = time.perf_counter()
         with _StageProgress() as progress:
             if hasattr(model, "progress"):

@@ -185,7 +185,6 @@ def check_strategy_params(cls: type[Strategy], params: dict[str, Any] | None) ->
 
 def create_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
     """An unfitted strategy ``name`` made with ``params``, or a clear error."""
-
     from txcat.errors import StrategyError
 
     cls = get_strategy(name, params)

@@ -25,6 +25,7 @@ from txcat.labels import (
 )
 from txcat.reading import ColumnOverrides, open_statement
 from txcat.transactions import Transaction
+from txcat.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +101,9 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
                 data.transactions.append(tx)
                 data.labels.append(value)
     if data.unlabeled:
-        logger.warning("%s no label (empty or %s) and %s skipped",
-                       "1 row had" if data.unlabeled == 1 else f"{data.unlabeled} rows had",
-                       REVIEW_LABEL, "was" if data.unlabeled == 1 else "were")
+        logger.warning("%s had no label (empty or %s) and %s skipped",
+                       counted(data.unlabeled, "row"), REVIEW_LABEL,
+                       "was" if data.unlabeled == 1 else "were")
     return data
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from txcat.errors import TxcatError
 from txcat.training import LabeledData
 from txcat.transactions import Transaction
+from txcat.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ def _random(labels: Sequence[str], test_size: float, seed: int) -> tuple[list[in
     if min(n_train, n_test) < len(counts):
         side = "test" if n_test < n_train else "training"
         rows = min(n_train, n_test)
-        why_not = f"{rows} {side} row{'s' * (rows != 1)} cannot hold all {len(counts)} labels"
+        why_not = f"{counted(rows, side + ' row')} cannot hold all {len(counts)} labels"
     elif min(counts.values()) < 2:
         single = sorted(label for label, count in counts.items() if count < 2)
         why_not = f"{', '.join(single)} {'has' if len(single) == 1 else 'have'} a single row"
