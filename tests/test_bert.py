@@ -285,3 +285,40 @@ def test_train_and_classify_with_bert_from_the_cli(tiny_base: str, tmp_path: Pat
     result = CliRunner().invoke(main, ["classify", str(statement), "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == expected
+
+
+def test_a_gguf_file_is_loaded_from_its_folder(tmp_path: Path) -> None:
+    """llama.cpp's single-file models: transformers reads them as ``gguf_file`` inside a
+    folder, dequantizing the weights; a user just names the file."""
+    from txcat.strategies.neural import load_pretrained
+
+    model = tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    model.write_bytes(b"GGUF")
+    calls: list[tuple[str, dict[str, object]]] = []
+
+    def loader(name: str, **kwargs: object) -> str:
+        calls.append((name, kwargs))
+        return "loaded"
+
+    assert load_pretrained(loader, str(model), "base model", local_files_only=True) == "loaded"
+    assert calls == [(str(tmp_path), {"gguf_file": model.name, "local_files_only": True})]
+
+    def unreadable(name: str, **kwargs: object) -> None:
+        raise ValueError("GGUF model with architecture foo is not supported yet.")
+
+    with pytest.raises(ModelError, match=r"cannot load base model .*\.gguf'.*"
+                                         r"architecture foo is not supported"):
+        load_pretrained(unreadable, str(model), "base model")
+
+
+def test_a_gguf_file_without_the_gguf_package_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from txcat.strategies.neural import load_pretrained
+
+    monkeypatch.setitem(sys.modules, "gguf", None)  # import gguf now fails
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    with pytest.raises(ModelError, match=r"pip install gguf"):
+        load_pretrained(lambda name, **kwargs: None, str(model), "base model")

@@ -93,7 +93,12 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
     A Hub id is looked up in the local cache first; the Hub is asked only when the
     cache lacks it and answers at all, since huggingface_hub retries an unreachable
     Hub for about 50 s before giving up.
+
+    A ``.gguf`` file (llama.cpp's one-file models) is read by transformers, which
+    dequantizes its weights; it needs the ``gguf`` package.
     """
+    if name.lower().endswith(".gguf") and os.path.isfile(name):
+        return _load_gguf(loader, name, what, **kwargs)
     local = os.path.exists(name)
     reached = False
     try:
@@ -115,6 +120,21 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
                 f"as {local_option}")
         raise ModelError(f"cannot load {what} {name!r}: {hint} ({type(exc).__name__})") \
             from None
+
+
+def _load_gguf(loader: Callable[..., Any], path: str, what: str, **kwargs: Any) -> Any:
+    """``loader(folder, gguf_file=name)``: how transformers reads one GGUF file."""
+    try:
+        import gguf  # noqa: F401  (transformers needs it to read the file)
+    except ImportError:
+        raise ModelError(f"cannot load {what} {path!r}: reading a GGUF file needs the gguf "
+                         "package: pip install gguf") from None
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        return loader(folder, gguf_file=name, **kwargs)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"cannot load {what} {path!r}: transformers could not read this "
+                         f"GGUF file ({type(exc).__name__}: {exc})") from None
 
 
 def hub_reachable(timeout: float = 5.0) -> bool:
