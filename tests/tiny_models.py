@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
@@ -71,3 +72,53 @@ def build_tiny_decoder(directory: Path, texts: Iterable[str], seed: int = 0) -> 
     LlamaForCausalLM(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+def build_tiny_gguf(path: Path, seed: int = 0) -> Path:
+    """A 2-layer Llama written as one GGUF file, as llama.cpp would write it: the
+    tokenizer is byte-level BPE over single characters (no merges), weights F32."""
+    import numpy as np
+    from gguf import GGUFWriter, TokenType
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    rng = np.random.default_rng(seed)
+    tokens = [*bytes_to_unicode().values(), "<|endoftext|>", "<pad>"]
+    types = [TokenType.NORMAL] * (len(tokens) - 2) + [TokenType.CONTROL] * 2
+    vocab, hidden, ffn, layers, heads = len(tokens), 64, 128, 2, 4
+    writer = GGUFWriter(str(path), "llama")
+    writer.add_context_length(1024)
+    writer.add_embedding_length(hidden)
+    writer.add_block_count(layers)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(heads)
+    writer.add_rope_dimension_count(hidden // heads)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_vocab_size(vocab)
+    writer.add_tokenizer_model("gpt2")
+    writer.add_token_list(tokens)
+    writer.add_token_types(types)
+    writer.add_token_scores([0.0] * vocab)  # no merges: transformers derives none from these
+    writer.add_bos_token_id(vocab - 2)
+    writer.add_eos_token_id(vocab - 2)
+    writer.add_pad_token_id(vocab - 1)
+
+    def weight(*shape: int) -> Any:
+        return (rng.standard_normal(shape) * 0.05).astype(np.float32)
+
+    writer.add_tensor("token_embd.weight", weight(vocab, hidden))
+    for i in range(layers):
+        for name, shape in (("attn_q", (hidden, hidden)), ("attn_k", (hidden, hidden)),
+                            ("attn_v", (hidden, hidden)), ("attn_output", (hidden, hidden)),
+                            ("ffn_gate", (ffn, hidden)), ("ffn_up", (ffn, hidden)),
+                            ("ffn_down", (hidden, ffn))):
+            writer.add_tensor(f"blk.{i}.{name}.weight", weight(*shape))
+        for norm in ("attn_norm", "ffn_norm"):
+            writer.add_tensor(f"blk.{i}.{norm}.weight", np.ones(hidden, dtype=np.float32))
+    writer.add_tensor("output_norm.weight", np.ones(hidden, dtype=np.float32))
+    writer.add_tensor("output.weight", weight(vocab, hidden))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

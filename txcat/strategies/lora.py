@@ -280,7 +280,10 @@ class LoraStrategy(Strategy):
     # -- persistence -----------------------------------------------------------------
     def save(self, directory: Path) -> None:
         self.check_fitted()
-        self.model_.save_pretrained(str(directory))  # adapters (and modules_to_save) only
+        # Adapters (and modules_to_save) only. The vocabulary is never resized, so peft
+        # need not look for the base's config to decide whether to save embeddings (a
+        # GGUF base has none, and peft warns).
+        self.model_.save_pretrained(str(directory), save_embedding_layers=False)
         self.tokenizer_.save_pretrained(directory)
 
     @classmethod
