@@ -13,7 +13,7 @@ pytest.importorskip("transformers")
 from click.testing import CliRunner
 from helpers import SAMPLES
 from test_bert import NAMES, rows
-from tiny_models import build_tiny_decoder
+from tiny_models import build_tiny_decoder, build_tiny_gguf
 
 from txcat.cli import main
 from txcat.errors import StrategyError
@@ -67,6 +67,19 @@ def test_the_hf_backend_always_answers_a_label(decoder: str) -> None:
         assert answer is not None and set(answer) == set(LABELS)
         assert abs(sum(answer.values()) - 1) < 1e-6
     assert not backend.remote
+
+
+def test_a_gguf_file_is_a_local_llm(tmp_path: Path) -> None:
+    """``--llm hf:FILE.gguf``: a llama.cpp model file scores the labels like a folder."""
+    pytest.importorskip("gguf")
+    gguf = build_tiny_gguf(tmp_path / "tiny.gguf")
+    result = CliRunner().invoke(main, [
+        "classify", str(SAMPLES / "extrato.csv"), "--strategy", "few-shot",
+        "--llm", f"hf:{gguf}"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "código,informação" and len(lines) == 11
+    assert {line.split(",")[1] for line in lines[1:]} <= set(LABELS)
 
 
 def test_few_shot_picks_similar_examples_balanced_across_labels(decoder: str) -> None:
