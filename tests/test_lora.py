@@ -45,6 +45,14 @@ def fitted(tiny_decoder: str) -> LoraStrategy:
     return tiny(tiny_decoder).fit(*rows(NAMES[:15]))
 
 
+def unfitted_like(fitted: LoraStrategy, **extra: object) -> LoraStrategy:
+    """A strategy with other settings that builds prompts and features as ``fitted``
+    does (its tokenizer and labels), without training."""
+    strategy = tiny(fitted.settings.base_model, **extra)
+    strategy.tokenizer_, strategy.labels_ = fitted.tokenizer_, LABELS
+    return strategy
+
+
 def test_prompt_and_padding_are_masked_so_only_the_answer_is_learned(
         fitted: LoraStrategy) -> None:
     tx = rows(NAMES[:1])[0][0]
@@ -57,10 +65,7 @@ def test_prompt_and_padding_are_masked_so_only_the_answer_is_learned(
     assert ids[-len(answer):] == answer and labels[-len(answer):] == answer
     assert set(labels[: -len(answer)]) == {-100}
     # A prompt longer than max_length loses its start, never the answer.
-    short = tiny(fitted.settings.base_model, max_length=10)
-    short.tokenizer_ = fitted.tokenizer_
-    short.labels_ = LABELS
-    ids, labels = short.features(prompt, answer)
+    ids, labels = unfitted_like(fitted, max_length=10).features(prompt, answer)
     assert len(ids) == 10 and labels[-len(answer):] == answer
 
 
@@ -150,9 +155,7 @@ def test_the_default_prompt_is_one_short_instruction(fitted: LoraStrategy) -> No
     tx = rows(NAMES[:1])[0][0]
     assert short_instruction(LABELS) in fitted.prompt(tx)
     assert system_prompt(LABELS) not in fitted.prompt(tx)
-    full = tiny(fitted.settings.base_model, instruction="full")
-    full.tokenizer_, full.labels_ = fitted.tokenizer_, LABELS
-    assert system_prompt(LABELS) in full.prompt(tx)
+    assert system_prompt(LABELS) in unfitted_like(fitted, instruction="full").prompt(tx)
 
 
 def test_the_prompt_carries_the_merchant_directory_hints_by_default(
@@ -162,9 +165,7 @@ def test_the_prompt_carries_the_merchant_directory_hints_by_default(
 
     tx = Transaction(description="Compra no débito - MP*PEIXARIAPRECOBOM", amount=-10.0)
     assert "peixaria" in fitted.prompt(tx).split("\n(")[-1].lower()
-    bare = tiny(fitted.settings.base_model, directory_hints=False)
-    bare.tokenizer_, bare.labels_ = fitted.tokenizer_, LABELS
-    assert "\n(" not in bare.prompt(tx)
+    assert "\n(" not in unfitted_like(fitted, directory_hints=False).prompt(tx)
 
 
 def test_a_model_saved_before_the_short_prompt_keeps_the_full_one_and_no_hints(
