@@ -238,6 +238,7 @@ def test_bench_cli_scores_on_a_given_test_file(tmp_path: Path) -> None:
     # A bad value fails before any work, not after the other strategies ran.
     (["--strategies", "tfidf,tfidf:C=abc"], "tfidf: C must be a positive number"),
     (["--strategies", "tfidf:nope=1"], "strategy 'tfidf' has no parameter nope"),
+    (["--strategies", "tfidf:C=1:C=2"], "strategy spec 'tfidf:C=1:C=2': C is given twice"),
 ])
 def test_bench_cli_bad_options(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["bench", str(FILES[0]), *args])

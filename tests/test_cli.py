@@ -285,6 +285,20 @@ def test_train_accepts_strategy_parameters_and_rejects_unknown_ones(tmp_path: Pa
     assert "strategy 'tfidf' has no parameter depth; its parameters: C, directory" in err
 
 
+@pytest.mark.parametrize("args, message", [
+    (["-p", "C=1", "-p", "C=2"], "-p C is given twice (C=1, C=2); give it once"),
+    (["--strategy", "bert", "-p", "base_model=/a", "--base-model", "/b"],
+     "base_model is given twice (-p base_model=/a and --base-model /b); give it once"),
+])
+def test_a_parameter_given_twice_is_an_error_not_a_silent_choice(
+        args: list[str], message: str, tmp_path: Path) -> None:
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "-o", str(tmp_path / "m"),
+                       *args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "m").exists()
+
+
 @pytest.mark.parametrize("target, message", [
     ("a-folder", "a-folder: is a directory; give a file name"),
     ("/proc/no-such-place/out.csv", "cannot write /proc/no-such-place/out.csv"),

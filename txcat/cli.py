@@ -393,11 +393,12 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
 
         labels = _label_set(label_set)
         prompt_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
-        parsed = {**_parse_params(params), **prompt_params}
-        strategy = _chosen_strategy(strategy, parsed)
         if base_model:
-            parsed["base_model"] = base_model
             prompt_params = {**prompt_params, "base_model": base_model}
+        parsed = _parse_params(params)
+        _check_given_once(parsed, params, prompt_params)
+        parsed.update(prompt_params)
+        strategy = _chosen_strategy(strategy, parsed)
         _check_options_apply(strategy, prompt_params)
         model = create_strategy(strategy, parsed)
         check_model_target(model_dir)
@@ -450,16 +451,37 @@ def _check_options_apply(strategy: str, option_params: dict[str, Any]) -> None:
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
-    """'C=5' -> {'C': 5}; values are read by :func:`txcat.plugins.param_value`."""
+    """'C=5' -> {'C': 5}; values are read by :func:`txcat.plugins.param_value`.
+
+    A key given twice is an error: keeping either value would train a model the user
+    did not ask for, with nothing to say so."""
     from txcat.plugins import param_value
 
     params: dict[str, Any] = {}
+    given: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-p/--param")
-        params[key.strip()] = param_value(value)
+        if key in given:
+            raise click.UsageError(f"-p {key} is given twice ({given[key]}, {pair}); "
+                                   "give it once")
+        given[key] = pair
+        params[key] = param_value(value)
     return params
+
+
+def _check_given_once(parsed: dict[str, Any], pairs: tuple[str, ...],
+                      option_params: dict[str, Any]) -> None:
+    """A parameter set both by ``-p`` and by its own option (``--base-model``, ``--llm``)."""
+    for key in parsed.keys() & option_params.keys():
+        pair = next(p for p in pairs if p.partition("=")[0].strip() == key)
+        option = _OPTION_OF.get(key, key)
+        value = option_params[key]
+        shown = option if isinstance(value, bool) else f"{option} {value}"
+        raise click.UsageError(f"{key} is given twice (-p {pair.strip()} and {shown}); "
+                               "give it once")
 
 
 @main.command()

@@ -75,6 +75,8 @@ def parse_specs(text: str) -> list[StrategySpec]:
             key, sep, value = pair.partition("=")
             if not sep or not key:
                 raise TxcatError(f"strategy spec {part!r}: {pair!r} is not KEY=VALUE")
+            if key in params:
+                raise TxcatError(f"strategy spec {part!r}: {key} is given twice; give it once")
             params[key] = param_value(value)
         check_strategy_params(registered_strategy(name.strip()), params)
         specs.append(StrategySpec(name.strip(), params))
