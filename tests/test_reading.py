@@ -11,6 +11,7 @@ import codecs
 import datetime as dt
 import io
 import itertools
+import json
 import logging
 import random
 import sys
@@ -647,6 +648,110 @@ def test_unquoted_comma_in_description_is_joined_back(
     assert (rows[0].description, rows[0].amount) == (description, amount)
     assert (rows[1].description, rows[1].amount) == ("Outra", -1.0)
     assert statement.stats.uneven_rows == 0
+
+
+# An unquoted decimal comma in a comma-delimited file splits the amount in two: the
+# reader puts it back together, and says so, rather than shifting the cents into the
+# next column (the description, or worse, the id).
+NUBANK_ID = "66d6f0f4-1b2c-4d5e-8f90-a1b2c3d4e5f6"
+
+
+@pytest.mark.parametrize(("data", "expected", "raw_amount"), [
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n"
+                 "03/09/2024,d5g489fc,-30,50,Compra no débito - Mercado Econômico\n"
+                 "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
+                 ("Compra no débito - Mercado Econômico", -30.5, "d5g489fc"), ("valor", "-30,50"),
+                 id="amount-before-description"),
+    pytest.param(f"{NUBANK_CONTA_HEADER}\n"
+                 f"03/09/2024,-30,50,{NUBANK_ID},Compra no débito - Mercado Econômico\n"
+                 "02/09/2024,20.00,c4f378db,Transferência recebida pelo Pix - LOJA DE DOCES\n",
+                 ("Compra no débito - Mercado Econômico", -30.5, NUBANK_ID), ("Valor", "-30,50"),
+                 id="amount-before-id"),
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n"
+                 "03/09/2024,d5g489fc,-1.234,56,Aluguel\n"
+                 "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
+                 ("Aluguel", -1234.56, "d5g489fc"), ("valor", "-1.234,56"), id="thousands"),
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n"
+                 "03/09/2024,d5g489fc,-8,50,Padaria Pão, Leite e Cia\n"
+                 "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
+                 ("Padaria Pão, Leite e Cia", -8.5, "d5g489fc"), ("valor", "-8,50"),
+                 id="and-a-comma-in-the-description"),
+    pytest.param("date,title,amount\n2024-09-03,Loja A, filial B,39,90\n"
+                 "2024-09-04,Outra,1.00\n",
+                 ("Loja A, filial B", -39.9, "1"), ("amount", "39,90"),
+                 id="amount-after-a-description-with-a-comma"),
+])
+def test_an_amount_split_at_an_unquoted_decimal_comma_is_read_as_one(
+        data: str, expected: tuple[str, float, str], raw_amount: tuple[str, str],
+        log: pytest.LogCaptureFixture) -> None:
+    statement, rows = read_bytes(data.encode(), name="virgula.csv")
+    assert len(rows) == 2
+    assert (rows[0].description, rows[0].amount, rows[0].id) == expected
+    assert rows[0].raw[raw_amount[0]] == raw_amount[1]
+    assert rows[1].description in ("Transferência recebida pelo Pix - LOJA DE DOCES", "Outra")
+    assert statement.stats.split_amounts == 1
+    assert statement.stats.uneven_rows == 0
+    [message] = warnings_of(log)
+    assert message.startswith("virgula.csv:2: row "), message
+    assert f"read {raw_amount[1]!r} as one amount" in message
+    assert "decimal comma" in message and "quote it, or use ';' as the delimiter" in message
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    pytest.param(f'{ORIGIN_CODIGO_HEADER}\n03/09/2024,a1,-30,"50,Compra no débito"\n',
+                 ("50,Compra no débito", -30.0, "a1"), id="quoted-comma-header-width"),
+    pytest.param(f"{NUBANK_CONTA_HEADER}\n03/09/2024,-30,50,Compra no débito\n",
+                 ("Compra no débito", -30.0, "50"), id="header-width-is-left-as-read"),
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n03/09/2024,a1,-8.50,Padaria Pão, Leite\n",
+                 ("Padaria Pão, Leite", -8.5, "a1"), id="extra-field-not-cents"),
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n03/09/2024,a1,-8,Padaria Pão, 12\n",
+                 ("Padaria Pão, 12", -8.0, "a1"), id="integer-amount-then-text"),
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n03/09/2024,a1,-8,505,Padaria\n",
+                 ("505,Padaria", -8.0, "a1"), id="three-digits-are-not-cents"),
+])
+def test_rows_without_a_split_amount_are_read_as_before(
+        data: str, expected: tuple[str, float, str], log: pytest.LogCaptureFixture) -> None:
+    statement, rows = read_bytes(data.encode())
+    assert [(t.description, t.amount, t.id) for t in rows] == [expected]
+    assert statement.stats.split_amounts == 0
+    assert warnings_of(log) == []
+
+
+def test_split_amounts_are_noted_by_line_then_summed_up_once(
+        log: pytest.LogCaptureFixture) -> None:
+    body = "".join(f"0{d}/09/2024,a{d},-{d},50,Loja {d}\n" for d in range(1, 6))
+    data = f"{ORIGIN_CODIGO_HEADER}\n03/09/2024,a0,-1.00,Padaria\n{body}".encode()
+    statement, rows = read_bytes(data, name="virgula.csv")
+    assert [t.amount for t in rows] == [-1.0, -1.5, -2.5, -3.5, -4.5, -5.5]
+    assert [t.description for t in rows] == ["Padaria", *(f"Loja {d}" for d in range(1, 6))]
+    assert statement.stats.split_amounts == 5
+    messages = warnings_of(log)
+    assert [m.split(" row ")[0] for m in messages[:3]] == [
+        "virgula.csv:3:", "virgula.csv:4:", "virgula.csv:5:"]
+    assert "'-1,50'" in messages[0] and "'-3,50'" in messages[2]
+    assert messages[3:] == ["virgula.csv: 5 rows in all had an amount split at an unquoted "
+                            "decimal comma, read as one (kept)"]
+
+
+def test_classify_reads_a_split_amount_as_one_and_says_so(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from txcat.cli import main
+
+    path = tmp_path / "virgula.csv"
+    path.write_text(f"{ORIGIN_CODIGO_HEADER}\n"
+                    "03/09/2024,d5g489fc,-30,50,Compra no débito - Mercado Econômico\n"
+                    "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["id"], r["amount"], r["description"]) for r in rows] == [
+        ("d5g489fc", -30.5, "Compra no débito - Mercado Econômico"),
+        ("c4f378db", 20.0, "Transferência recebida pelo Pix - LOJA DE DOCES")]
+    warned = [line for line in result.stderr.splitlines() if "decimal comma" in line]
+    assert len(warned) == 1 and f"{path}:2: row " in warned[0], result.stderr
+    assert "'-30,50' as one amount" in warned[0]
 
 
 @pytest.mark.parametrize("header_too", [True, False], ids=["header-too", "rows-only"])

@@ -54,7 +54,7 @@ def test_file_is_read_as_its_layout(corpus, name):
     assert read["label_column"] is not None
     stats = read["stats"]
     assert (stats.bad_amounts, stats.bad_dates, stats.empty_descriptions, stats.uneven_rows,
-            stats.repeated_ids) == (0, 0, 0, 0, 0)
+            stats.split_amounts, stats.repeated_ids) == (0, 0, 0, 0, 0, 0)
     rows = read["rows"]
     assert len(rows) >= 300
     for tx, label in rows:

@@ -34,7 +34,8 @@ def read_back(paths: Sequence[Path]) -> list[tuple[str, str, float | None, str]]
                     out.append((path.stem, tx.description, tx.amount, label))
             stats = statement.stats
             problems = {k: getattr(stats, k) for k in ("bad_amounts", "bad_dates",
-                        "empty_descriptions", "uneven_rows", "repeated_ids") if getattr(stats, k)}
+                        "empty_descriptions", "uneven_rows", "split_amounts", "repeated_ids")
+                        if getattr(stats, k)}
             if problems:
                 print(f"warning: txcat's reader reported {problems} in {path}", file=sys.stderr)
     return out

@@ -4,8 +4,9 @@ One row out per data row in: rows with an unreadable amount or date are kept
 (with ``None``) and reported; blank lines are not data rows; only rows a layout
 declares to be balances (Banco do Brasil's 'Saldo Anterior') are skipped, and
 they are counted. A quote left open, which makes the rows after it one field,
-is reported with the line it opened on. Rows are read lazily, so a 100,000-row
-file never sits in memory as a whole.
+is reported with the line it opened on. An amount a comma-delimited file splits at
+its unquoted decimal comma ('-30,50') is read as one amount, and reported. Rows are
+read lazily, so a 100,000-row file never sits in memory as a whole.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ DELIMITERS = (";", ",", "\t", "|")
 SHOWN_PER_KIND = 3
 #: Line breaks as the text stream splits lines (``newline=""``), so counts match line numbers.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: The part of an amount before an unquoted decimal comma: '-30', '1.234'; and after it.
+_INTEGER_PART = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)")
+_CENTS = re.compile(r"\d\d")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class ReadStats:
     bad_dates: int = 0
     empty_descriptions: int = 0
     uneven_rows: int = 0
+    split_amounts: int = 0
     repeated_ids: int = 0
     repeated_headers: int = 0
     runaway_quotes: int = 0
@@ -183,6 +188,7 @@ class Statement:
         date_col, amount_col, id_col = col(layout.date), col(layout.amount), col(layout.id)
         credit_col, debit_col = col(layout.credit), col(layout.debit)
         direction_col = col(layout.direction)
+        amount_cols = sorted({c for c in (amount_col, credit_col, debit_col) if c is not None})
         last_line = self.header_line
         try:
             for cells in self._reader:
@@ -198,7 +204,7 @@ class Statement:
                 row_no = self.stats.rows
                 if last_line > line:  # a quoted field spans lines
                     self._check_runaway_quote(cells, n, line)
-                cells = self._fit_width(cells, n, desc_cols, line)
+                cells = self._fit_width(cells, n, desc_cols, line, amount_cols)
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 if layout.balance_rows and desc_cols and \
                         fold(cells[desc_cols[0]]) in layout.balance_rows:
@@ -240,14 +246,19 @@ class Statement:
                                  f"{exc.reason}", last_line + 1) from None
         self._summarise()
 
-    def _fit_width(self, cells: list[str], n: int, desc_cols: list[int], line: int) -> list[str]:
+    def _fit_width(self, cells: list[str], n: int, desc_cols: list[int], line: int,
+                   amount_cols: Sequence[int] = ()) -> list[str]:
         """Make a row as wide as the header without losing text.
 
         Extra fields usually come from an unquoted delimiter inside the description:
-        they are joined back into the (last) description column. Missing trailing
-        fields become empty.
+        they are joined back into the (last) description column, after an amount split
+        at its decimal comma is put back together (:meth:`_rejoin_split_amounts`).
+        Missing trailing fields become empty.
         """
         if len(cells) > n:
+            cells = self._rejoin_split_amounts(cells, n, desc_cols, line, amount_cols)
+            if len(cells) == n:
+                return cells
             if not any(c.strip() for c in cells[n:]):
                 return cells[:n]
             if desc_cols:
@@ -260,6 +271,48 @@ class Statement:
         if len(cells) < n:
             self._note("uneven_rows", line, f"has {counted(len(cells), 'field')}, the header {n}")
             return cells + [""] * (n - len(cells))
+        return cells
+
+    def _rejoin_split_amounts(self, cells: list[str], n: int, desc_cols: list[int], line: int,
+                              amount_cols: Sequence[int]) -> list[str]:
+        """Put back together an amount that an unquoted decimal comma split in two.
+
+        In a comma-delimited file, '-30,50' unquoted is two fields, '-30' and '50':
+        left alone, the cents would shift into the next column (joined into the
+        description, or taken for the id) and the amount would silently lose them.
+        So in a row wider than the header (never in one of the header's width), an
+        amount (credit, debit) cell that looks like the part of a number before the
+        decimal comma ('-30', '-1.234'), followed by exactly two digits, is read as
+        one amount, '-30,50', and the row is reported: the file is ambiguous, and
+        the user can quote the amount or use ';' as the delimiter.
+
+        Columns before the (last) description are found counting from the left;
+        those after it counting from the right, since an unquoted comma in the
+        description shifts them.
+        """
+        if self.delimiter != "," or not amount_cols:
+            return cells
+        last_desc = desc_cols[-1] if desc_cols else n
+        joined: list[str] = []
+
+        def rejoin(i: int) -> None:
+            if _INTEGER_PART.fullmatch(cells[i].strip()) and _CENTS.fullmatch(cells[i + 1]):
+                joined.append(f"{cells[i]},{cells[i + 1]}")
+                cells[i : i + 2] = [joined[-1]]
+
+        cells = list(cells)
+        for col in (c for c in amount_cols if c < last_desc):  # left to right
+            if len(cells) > n:
+                rejoin(col)
+        for col in (c for c in reversed(amount_cols) if c > last_desc):  # right to left
+            if len(cells) > n:
+                rejoin(len(cells) - (n - col) - 1)
+        if joined:
+            amounts = " and ".join(_shown(j.strip()) for j in joined)
+            self._note("split_amounts", line,
+                       f"has its amount split at an unquoted decimal comma: read {amounts} "
+                       f"as one amount{' each' if len(joined) > 1 else ''} (quote it, or use "
+                       "';' as the delimiter)")
         return cells
 
     def _check_runaway_quote(self, cells: list[str], n: int, line: int) -> None:
@@ -327,6 +380,8 @@ class Statement:
                            ("bad_dates", "an unreadable date"),
                            ("empty_descriptions", "an empty description"),
                            ("uneven_rows", "a field count unlike the header's"),
+                           ("split_amounts", "an amount split at an unquoted decimal comma, "
+                            "read as one"),
                            ("runaway_quotes", "a quote running over lines that look like "
                             "rows")):
             count = getattr(s, kind)
