@@ -1013,3 +1013,20 @@ def test_a_description_column_without_date_or_amount_says_how_to_read_it() -> No
     _, txs = read_bytes(b"descricao,categoria\nUber,LAZER\n",
                         overrides=ColumnOverrides(description="descricao"))
     assert [t.description for t in txs] == ["Uber"]
+
+
+def test_a_column_named_twice_in_the_header_is_reported(log: pytest.LogCaptureFixture) -> None:
+    data = ("data,código,valor,tipo,tipo\n"
+            "03/09/2024,d5g489fc,-30.50,Compra no débito - Mercado Econômico,Posto XYZ\n").encode()
+    _, rows = read_bytes(data, name="dup.csv")
+    assert [t.description for t in rows] == ["Compra no débito - Mercado Econômico"]
+    assert warnings_of(log) == ["dup.csv: the header names 'tipo' twice (columns 4 and 5); "
+                                "column 4 is read, column 5 is not"]
+
+
+def test_a_repeated_column_no_role_reads_is_not_reported(log: pytest.LogCaptureFixture) -> None:
+    data = ("data,código,valor,tipo,nota,nota\n"
+            "03/09/2024,d5g489fc,-30.50,Mercado,a,b\n").encode()
+    _, rows = read_bytes(data, name="notas.csv")
+    assert [t.description for t in rows] == ["Mercado"]
+    assert warnings_of(log) == []

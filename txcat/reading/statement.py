@@ -134,6 +134,7 @@ class Statement:
             self.delimiter = header.delimiter
             self.header_line = header.index + 1
             self.columns = _unique_names(header.cells)
+            self._header_cells = header.cells
             remaining = iter(lines[header.index + 1 :])
             self._reader = csv.reader(_chain(remaining, self._text),
                                       delimiter=header.delimiter)
@@ -189,6 +190,7 @@ class Statement:
         credit_col, debit_col = col(layout.credit), col(layout.debit)
         direction_col = col(layout.direction)
         amount_cols = sorted({c for c in (amount_col, credit_col, debit_col) if c is not None})
+        self._report_repeated_columns([*desc_cols, date_col, *amount_cols, id_col, direction_col])
         last_line = self.header_line
         try:
             for cells in self._reader:
@@ -245,6 +247,26 @@ class Statement:
             raise StatementError(self.name, f"cannot be decoded as {exc.encoding}: "
                                  f"{exc.reason}", last_line + 1) from None
         self._summarise()
+
+    def _report_repeated_columns(self, read: Sequence[int | None]) -> None:
+        """Warn when a column that is read shares its name with another in the header.
+
+        Only the first such column is read; without a word, the other's text (a second
+        'tipo' holding the merchant, say) would be left out of every row unseen.
+        """
+        keys = [column_key(c) for c in self._header_cells]
+        for i in sorted({c for c in read if c is not None}):
+            others = [j for j, k in enumerate(keys) if k == keys[i] and j != i]
+            if others and self._header_cells[i].strip():  # blank names are 'column_N'
+                numbers = [str(c + 1) for c in (i, *others)]
+                columns = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+                where = ", ".join(numbers[1:])
+                times = "twice" if len(others) == 1 else f"{len(numbers)} times"
+                logger.warning("%s: the header names %s %s (columns %s); column %d is read, "
+                               "column%s %s %s not", self.name,
+                               _shown(self._header_cells[i].strip()), times, columns, i + 1,
+                               "s" if len(others) > 1 else "", where,
+                               "are" if len(others) > 1 else "is")
 
     def _fit_width(self, cells: list[str], n: int, desc_cols: list[int], line: int,
                    amount_cols: Sequence[int] = ()) -> list[str]:
