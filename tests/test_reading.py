@@ -343,6 +343,14 @@ BAD_INPUTS = [
                  ["no description column", "foo, bar, baz"], id="no-description-column-semi"),
     pytest.param(b"just some words\nand more words\n",
                  ["no description column", "just some words"], id="no-delimiter-at-all"),
+    # No header at all: say so, rather than ask for a column name the file does not have.
+    pytest.param("03/09/2024,d5g489fc,-30.50,Compra no débito - Mercado\n".encode(),
+                 ["no header", "line 1 is a row", "'03/09/2024', '-30.50'",
+                  "add a first line naming the columns, such as: data,codigo,valor,descricao"],
+                 id="no-header-line"),
+    pytest.param("2024-09-03;Padaria Pão Quente;-12,00\n".encode(),
+                 ["no header", "line 1 is a row", "'2024-09-03', '-12,00'",
+                  "such as: data;descricao;valor"], id="no-header-line-semicolon"),
 ]
 
 
@@ -1030,3 +1038,20 @@ def test_a_repeated_column_no_role_reads_is_not_reported(log: pytest.LogCaptureF
     _, rows = read_bytes(data, name="notas.csv")
     assert [t.description for t in rows] == ["Mercado"]
     assert warnings_of(log) == []
+
+
+@pytest.mark.parametrize("row", [
+    "03/09/2024,d5g489fc,-30.50,Compra no débito - Mercado Econômico",
+    "2024-09-03;Padaria Pão Quente;-12,00",
+    "03/09/2024,Uber; viagem ao cliente,-23.90,20240903",  # ';' in the text, an id of digits
+])
+def test_the_header_suggested_for_a_headerless_file_reads_it(tmp_path: Path, row: str) -> None:
+    path = write(tmp_path, "sem-cabecalho.csv", f"{row}\n".encode())
+    with pytest.raises(StatementError) as excinfo:
+        open_statement(path)
+    suggested = str(excinfo.value).rsplit("such as: ", 1)[1]
+    write(tmp_path, "com-cabecalho.csv", f"{suggested}\n{row}\n".encode())
+    with open_statement(tmp_path / "com-cabecalho.csv") as statement:
+        (tx,) = list(statement)
+    assert tx.amount in (-30.5, -12.0, -23.9)
+    assert tx.description in row and len(tx.description) > 10

@@ -16,7 +16,7 @@ import io
 import logging
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -495,9 +495,50 @@ def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnO
             raise StatementError(source, f"found a description column ({named!r}) but no "
                                  "date or amount column, so the header is not sure; read it "
                                  f"anyway with --description-column {named}")
+    headerless = _header_for_a_data_row(candidates)
+    if headerless:
+        raise StatementError(source, headerless)
     raise StatementError(source, "no description column found; columns are: "
                          f"{_columns_seen(candidates, lines)}; "
                          "name it with --description-column")
+
+
+def _header_for_a_data_row(candidates: list[tuple[int, str, list[str]]]) -> str | None:
+    """The error for a file with no header line, whose first line is a row (it holds a
+    date and an amount): naming a column cannot help there, a header line can, and
+    the one suggested follows this file's own columns."""
+    first_line = candidates[0][0] if candidates else None
+    for line, delimiter, cells in (c for c in candidates if c[0] == first_line):
+        message = _suggested_header(line, delimiter, cells)
+        if message:
+            return message
+    return None
+
+
+def _suggested_header(line: int, delimiter: str, cells: list[str]) -> str | None:
+    values = [c.strip() for c in cells]
+    dates = [i for i, v in enumerate(values) if _parses(parse_date, v)]
+    amounts = [i for i, v in enumerate(values) if i not in dates and _parses(parse_amount, v)]
+    texts = [i for i, v in enumerate(values) if i not in dates and i not in amounts and v]
+    if not dates or not amounts or not texts:
+        return None
+    # An id may be digits too: the amount is the number with a decimal separator.
+    amount = next((i for i in amounts if re.search(r"[.,]", values[i])), amounts[-1])
+    description = max(texts, key=lambda i: len(values[i]))
+    names = {dates[0]: "data", amount: "valor", description: "descricao"}
+    suggested = [names.get(i, "codigo" if v and " " not in v else f"coluna{i + 1}")
+                 for i, v in enumerate(values)]
+    shown = ", ".join(_shown(values[i]) for i in sorted((dates[0], amount)))
+    return (f"no header: line {line + 1} is a row ({shown}), not column names; add a first "
+            f"line naming the columns, such as: {delimiter.join(suggested)}")
+
+
+def _parses(parse: Callable[[str], object], text: str) -> bool:
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:
