@@ -119,7 +119,7 @@ def test_directory_tokens_name_label_and_kind_of_matched_merchants() -> None:
 @pytest.mark.parametrize("damage", [
     "truncate-arrays", "manifest-is-a-list", "unknown-param", "labels-is-a-string",
     "fewer-labels-than-weights", "weights-of-another-shape", "weights-as-text",
-    "weights-not-finite", "a-label-twice",
+    "weights-not-finite", "a-label-twice", "an-empty-label", "a-blank-label",
 ])
 def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path) -> None:
     directory = tmp_path / "m"
@@ -139,6 +139,10 @@ def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path)
         manifest["labels"] = ["LAZER", "TRABALHO"]
     elif damage == "a-label-twice":
         manifest["labels"] = ["LAZER", "LAZER", "TRABALHO"]
+    elif damage == "an-empty-label":
+        manifest["labels"] = ["LAZER", "", "TRABALHO"]
+    elif damage == "a-blank-label":
+        manifest["labels"] = ["LAZER", "NECESSIDADE", "  "]
     else:
         with np.load(directory / "tfidf.npz") as arrays:
             state = dict(arrays)
@@ -150,7 +154,7 @@ def test_damaged_model_directories_are_model_errors(damage: str, tmp_path: Path)
             state["coef"] = state["coef"][:, :10]
         np.savez(directory / "tfidf.npz", **state)
     if damage in ("unknown-param", "labels-is-a-string", "fewer-labels-than-weights",
-                  "a-label-twice"):
+                  "a-label-twice", "an-empty-label", "a-blank-label"):
         manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(ModelError):
         load_model(directory)

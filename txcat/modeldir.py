@@ -78,9 +78,9 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
     labels = manifest.get("labels")
     if not isinstance(manifest.get("strategy"), str) or not isinstance(
             manifest.get("params", {}), dict) or not isinstance(labels, list) or not labels \
-            or not all(isinstance(label, str) for label in labels):
+            or not all(isinstance(label, str) and label.strip() for label in labels):
         raise ModelError(f"{manifest_path}: damaged manifest (strategy, labels or params "
-                         "missing or of the wrong type)")
+                         "missing or of the wrong type, or a label is empty)")
     if len(set(labels)) != len(labels):
         raise ModelError(f"{manifest_path}: damaged manifest (a label is listed twice: "
                          f"{', '.join(labels)})")
