@@ -4,9 +4,22 @@ Shared by the ``lora`` strategy (training and prediction) and the ``hf:`` LLM
 backend: the answer is always one of the labels, with a probability, because
 the model is never asked to generate, only to score the label texts.
 
-Sequences are left-padded so every answer ends at the last positions, and
-vocabulary logits are computed only there (``logits_to_keep``): measured about
-3.5x cheaper than logits for the whole sequence.
+Training scores whole sequences (prompt, then answer; ``log_likelihood``). They
+are left-padded so every answer ends at the last positions, and vocabulary
+logits are computed only there (``logits_to_keep``): measured about 3.5x cheaper
+than logits for the whole sequence.
+
+Prediction reads each prompt once, not once per label: the prompts (100 to 350
+tokens; the answers are a few) go through the model with its key/value cache
+kept, and only the last position's logits, which score each answer's first
+token; the cache is then repeated for every label and only the answers are read
+(right-padded, positions continuing from each prompt's real length), their last
+token never, since nothing after it is scored. The prompt is truncated once for
+all labels, leaving room for the longest answer, so a long prompt still loses
+its start, never an answer. Measured on SmolLM2-135M-Instruct (lora's default
+base) with 3 labels, 64 prompts of about 127 tokens, fp32 on a shared 2-core
+CPU: 2.75x faster than a whole sequence per label, probabilities within 6e-6
+(with bf16 autocast, lora's default there: about 3x, with noisier timings).
 """
 
 from __future__ import annotations
@@ -49,15 +62,19 @@ class LabelScorer:
         eos = self.tokenizer.eos_token_id
         return list(ids) + ([eos] if eos is not None else [])
 
+    def prompt_ids(self, prompt: str, answer_length: int) -> list[int]:
+        """The prompt's tokens (after bos, outside chat templates), losing their start when
+        an answer of ``answer_length`` tokens would not fit ``max_length`` after them."""
+        ids = list(self.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+        bos = self.tokenizer.bos_token_id
+        if bos is not None and not self.use_chat:
+            ids = [bos, *ids]
+        return ids[-max(1, self.max_length - answer_length):]
+
     def features(self, prompt: str, answer: list[int]) -> tuple[list[int], list[int]]:
         """``(input_ids, labels)``: prompt tokens are masked with -100, so only the answer
         is learned or scored. A long prompt loses its start, never the answer."""
-        prompt_ids = list(self.tokenizer(prompt, add_special_tokens=False)["input_ids"])
-        bos = self.tokenizer.bos_token_id
-        if bos is not None and not self.use_chat:
-            prompt_ids = [bos, *prompt_ids]
-        room = max(1, self.max_length - len(answer))
-        prompt_ids = prompt_ids[-room:]
+        prompt_ids = self.prompt_ids(prompt, len(answer))
         return prompt_ids + answer, [-100] * len(prompt_ids) + answer
 
     def log_likelihood(self, batch: Sequence[tuple[list[int], list[int]]]) -> Any:
@@ -94,16 +111,63 @@ class LabelScorer:
         import torch
 
         answers = [self.answer_ids(label) for label in labels]
+        room = max(len(a) for a in answers)  # one truncation of each prompt for all labels
         k = len(labels)
         scores = np.zeros((len(prompts), k))
         with torch.inference_mode():
             for start in range(0, len(prompts), rows_per_batch):
                 chunk = prompts[start : start + rows_per_batch]
-                batch = [self.features(p, a) for p in chunk for a in answers]
-                ll = self.log_likelihood(batch).cpu().numpy().reshape(len(chunk), k)
-                scores[start : start + len(chunk)] = ll
+                ll = self._shared_prompt_scores([self.prompt_ids(p, room) for p in chunk],
+                                                answers)
+                scores[start : start + len(chunk)] = ll.cpu().numpy()
                 if progress is not None:
                     progress(start + len(chunk), len(prompts))
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    def _shared_prompt_scores(self, prompts: Sequence[list[int]],
+                              answers: Sequence[list[int]]) -> Any:
+        """``(len(prompts), len(answers))`` summed answer log-probabilities: the prompts
+        are read once (left-padded, keeping only the last position's logits), their cache
+        is repeated for each answer, and then only the answers are read (right-padded)."""
+        import torch
+
+        from txcat.strategies.neural import autocast
+
+        n, k = len(prompts), len(answers)
+        pad = self.tokenizer.pad_token_id
+        width = max(len(p) for p in prompts)
+        ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=self.device)
+        mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts],
+                            device=self.device)
+        positions = (mask.cumsum(dim=1) - 1).clamp(min=0)
+        # An answer's first token is predicted by its prompt's last position, each further
+        # one by the answer token before it: the last answer token is never read.
+        reads = max(len(a) for a in answers) - 1
+        with autocast(self.device, self.bf16):
+            out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions,
+                             use_cache=reads > 0, logits_to_keep=1)
+            first = torch.log_softmax(out.logits[:, -1].float(), dim=-1)  # (n, vocab)
+            firsts = torch.tensor([a[0] for a in answers], device=self.device)
+            scores = first[:, firsts]  # (n, k)
+            if reads == 0:
+                return scores
+            cache = out.past_key_values
+            cache.batch_repeat_interleave(k)  # row i * k + j: prompt i, answer j
+            read = [a[:-1] for a in answers]
+            answer_ids = torch.tensor([r + [pad] * (reads - len(r)) for r in read] * n,
+                                      device=self.device)
+            answer_mask = torch.tensor([[1] * len(r) + [0] * (reads - len(r)) for r in read] * n,
+                                       device=self.device)
+            lengths = mask.sum(dim=1).repeat_interleave(k).unsqueeze(1)
+            answer_positions = lengths + torch.arange(reads, device=self.device)
+            out = self.model(input_ids=answer_ids, past_key_values=cache,
+                             attention_mask=torch.cat([mask.repeat_interleave(k, dim=0),
+                                                       answer_mask], dim=1),
+                             position_ids=answer_positions, use_cache=False)
+        logp = torch.log_softmax(out.logits.float(), dim=-1)  # (n * k, reads, vocab)
+        targets = torch.tensor([a[1:] + [0] * (reads + 1 - len(a)) for a in answers] * n,
+                               device=self.device)
+        picked = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1) * answer_mask
+        return scores + picked.sum(dim=1).view(n, k)
