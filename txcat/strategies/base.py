@@ -36,8 +36,16 @@ class Strategy(ABC):
     #: Whether ``classify --strategy NAME`` may train it once on the bundled corpus and
     #: cache it. Prompt strategies say no: they depend on an LLM chosen per run.
     cache_bundled: ClassVar[bool] = True
+    #: Settings that shape how a saved model reads rows, each with the value that models
+    #: saved before the setting existed were trained with. :meth:`get_params` writes
+    #: their values into ``txcat.json`` whether given or defaulted, so that a later
+    #: change of default never changes what a saved model does; :meth:`saved_params`
+    #: gives the rest their old values when such a model is loaded.
+    pinned: ClassVar[dict[str, Any]] = {}
 
     labels_: list[str]
+    #: The strategy's settings dataclass, for those that have one (needed by ``pinned``).
+    settings: Any
 
     def __init__(self, **params: Any) -> None:
         self.params = params
@@ -74,8 +82,18 @@ class Strategy(ABC):
         return None
 
     def get_params(self) -> dict[str, Any]:
-        """The keyword arguments the strategy was made with (stored in ``txcat.json``)."""
-        return dict(self.params)
+        """The keyword arguments the strategy was made with, plus the :attr:`pinned`
+        settings' values (``self.settings``, a dataclass), stored in ``txcat.json``."""
+        params = dict(self.params)
+        if self.pinned:
+            params.update({key: getattr(self.settings, key) for key in self.pinned})
+        return params
+
+    @classmethod
+    def saved_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """The parameters to rebuild a saved model with: those ``txcat.json`` holds, and
+        for a :attr:`pinned` setting it lacks (saved before it existed), its old value."""
+        return {**cls.pinned, **params}
 
     @abstractmethod
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> Strategy:

