@@ -536,6 +536,17 @@ def test_options_that_would_be_ignored_are_usage_errors(args: list[str], message
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+@pytest.mark.parametrize("args", [
+    ["classify", EXTRATO, "--llm", "gpt-4o-mini"],
+    ["classify", EXTRATO, "--strategy", "zero-shot", "--llm", "gpt-4o-mini"],
+])
+def test_a_bad_llm_value_is_named_as_such_not_as_the_wrong_strategy(args: list[str]) -> None:
+    code, _, err = run(*args)
+    assert code == 1
+    assert "model spec 'gpt-4o-mini' not understood" in err and "openai:MODEL" in err
+    assert "is for the prompt strategies" not in err
+
+
 def test_an_output_path_through_a_file_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "keep.csv").write_text("x\n", encoding="utf-8")
     code, _, err = run("classify", EXTRATO, "-o", str(tmp_path / "keep.csv" / "out.csv"))

@@ -437,14 +437,14 @@ _FOR_WHOM = {"base_model": "the encoder and decoder strategies (bert, lora, zero
 def _check_options_apply(strategy: str, option_params: dict[str, Any]) -> None:
     """Options given to a strategy that takes no such parameter: a usage error naming
     the option and whom it is for, rather than 'no parameter prompt_template'."""
-    from txcat.errors import StrategyError
+    from txcat.errors import UnknownParameterError
     from txcat.plugins import check_strategy_params, registered_strategy
 
     cls = registered_strategy(strategy)
     for key, value in option_params.items():
         try:
             check_strategy_params(cls, {key: value})
-        except StrategyError:
+        except UnknownParameterError:  # a bad value is the strategy's own error
             whom = _FOR_WHOM.get(key, _PROMPT_STRATEGIES)
             raise click.UsageError(f"{_OPTION_OF.get(key, key)} is for {whom}, not "
                                    f"{strategy}") from None

@@ -30,6 +30,10 @@ class StrategyError(TxcatError):
     """A strategy is unknown, unusable here, or was used before it was fitted."""
 
 
+class UnknownParameterError(StrategyError):
+    """A strategy was given a parameter it does not take (not: a bad value for one)."""
+
+
 class ModelError(TxcatError):
     """A model directory is missing, incomplete or made by an incompatible version."""
 

@@ -173,13 +173,14 @@ def check_strategy_params(cls: type[Strategy], params: dict[str, Any] | None) ->
     whether it can run here is not asked (``bench`` lists unusable ones with why)."""
     import inspect
 
-    from txcat.errors import StrategyError
+    from txcat.errors import UnknownParameterError
 
     accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     unknown = sorted(set(params or {}) - set(accepted))
     if unknown and "params" not in accepted:
-        raise StrategyError(f"strategy {cls.name!r} has no parameter {', '.join(unknown)}; "
-                            f"its parameters: {', '.join(accepted) or 'none'}")
+        raise UnknownParameterError(f"strategy {cls.name!r} has no parameter "
+                                    f"{', '.join(unknown)}; its parameters: "
+                                    f"{', '.join(accepted) or 'none'}")
     cls.check_params(dict(params or {}))
 
 

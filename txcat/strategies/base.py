@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from txcat.errors import StrategyError
+from txcat.errors import StrategyError, UnknownParameterError
 from txcat.transactions import Transaction
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: s
     defaults = settings_type()
     for key, value in params.items():
         if key not in known:
-            raise StrategyError(f"{strategy}: unknown parameter {key!r}; parameters: "
+            raise UnknownParameterError(f"{strategy}: unknown parameter {key!r}; parameters: "
                                 f"{', '.join(known)}")
         expected = type(getattr(defaults, key))
         ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
