@@ -1055,3 +1055,12 @@ def test_the_header_suggested_for_a_headerless_file_reads_it(tmp_path: Path, row
         (tx,) = list(statement)
     assert tx.amount in (-30.5, -12.0, -23.9)
     assert tx.description in row and len(tx.description) > 10
+
+
+def test_repeated_column_names_get_numbered_names_of_their_own() -> None:
+    from txcat.reading.statement import _unique_names
+
+    assert _unique_names(["a", "a", "a_2", "", "a"]) == ["a", "a_2", "a_2_2", "column_4", "a_3"]
+    # A line whose breaks were lost is one header of thousands of cells: each one named.
+    wide = _unique_names(["data", "descricao", "valor"] * 3000)
+    assert len(set(wide)) == 9000 and wide[-3:] == ["data_3000", "descricao_3000", "valor_3000"]

@@ -447,13 +447,23 @@ def _chain(first: Iterator[str], rest: IO[str]) -> Iterator[str]:
 
 
 def _unique_names(cells: list[str]) -> list[str]:
+    """Column names, each unique: a repeated 'tipo' becomes 'tipo_2', a blank 'column_N'.
+
+    Linear in the cells, as a statement whose line breaks were lost has a header line
+    of thousands of them (a number to resume from per name, a set of names taken).
+    """
     names: list[str] = []
+    taken: set[str] = set()
+    resume: dict[str, int] = {}
     for i, cell in enumerate(cells):
         name = cell.strip() or f"column_{i + 1}"
-        base, k = name, 2
-        while name in names:
+        base, k = name, resume.get(name, 2)
+        while name in taken:
             name, k = f"{base}_{k}", k + 1
+        if name != base:
+            resume[base] = k
         names.append(name)
+        taken.add(name)
     return names
 
 
