@@ -273,6 +273,22 @@ def test_train_reads_every_csv_of_a_folder(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_a_folder_skips_lock_and_hidden_files_beside_its_statements(tmp_path: Path) -> None:
+    """Excel keeps '~$extrato.csv' while the file is open, macOS writes '._extrato.csv' on
+    shared drives: neither is a statement, and on Windows the user cannot even see them."""
+    folder = tmp_path / "extratos"
+    folder.mkdir()
+    (folder / "extrato.csv").write_bytes(Path(EXTRATO).read_bytes())
+    (folder / "~$extrato.csv").write_bytes(b"\x0bFulano Silva      \x00\x00\x00")
+    (folder / "._extrato.csv").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    code, out, err = run("classify", str(folder))
+    assert code == 0, err
+    assert out == run("classify", EXTRATO)[1]
+    (folder / "extrato.csv").unlink()
+    code, _, err = run("classify", str(folder))
+    assert code == 1 and "is a folder with no .csv statement files" in err
+
+
 def test_train_accepts_strategy_parameters_and_rejects_unknown_ones(tmp_path: Path) -> None:
     labeled = str(SAMPLES / "labeled" / "c6.csv")
     code, _, err = run("train", labeled, "-o", str(tmp_path / "m"), "-p", "directory=false",

@@ -56,12 +56,18 @@ class LabeledData:
 def expand_folders(paths: Sequence[str | Path]) -> list[str | Path]:
     """Each folder replaced by its ``*.csv`` files in name order (not its subfolders),
     so that ``txcat train samples/labeled`` reads what a folder of exports holds; a
-    folder with none is an error rather than nothing to learn from."""
+    folder with none is an error rather than nothing to learn from.
+
+    Hidden files and Office lock files are not statements and are left out: macOS
+    writes '._extrato.csv' beside each file on shared drives, and Excel keeps
+    '~$extrato.csv' while the file is open (hidden on Windows, so an error naming it
+    would name a file the user cannot see)."""
     expanded: list[str | Path] = []
     for path in paths:
         if str(path) != "-" and Path(path).is_dir():
             files = sorted(f for f in Path(path).iterdir()
-                           if f.suffix.lower() == ".csv" and f.is_file())
+                           if f.suffix.lower() == ".csv" and f.is_file()
+                           and not f.name.startswith((".", "~$")))
             if not files:
                 raise StatementError(str(path), "is a folder with no .csv statement files")
             expanded.extend(files)
