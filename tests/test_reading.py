@@ -1064,3 +1064,20 @@ def test_repeated_column_names_get_numbered_names_of_their_own() -> None:
     # A line whose breaks were lost is one header of thousands of cells: each one named.
     wide = _unique_names(["data", "descricao", "valor"] * 3000)
     assert len(set(wide)) == 9000 and wide[-3:] == ["data_3000", "descricao_3000", "valor_3000"]
+
+
+@pytest.mark.parametrize(("cell", "amount"), [
+    ("-30,5", -30.5),  # one digit after the comma
+    ("R$ 30,50", 30.5),  # a currency sign before the number
+    ("30,50 D", -30.5),  # a debit mark after it
+    ("(30,50)", -30.5),  # an accountant's negative
+    ("-1,234.56", -1234.56),  # a thousands comma before a decimal point
+])
+def test_other_amount_spellings_split_at_an_unquoted_comma_are_read_as_one(
+        cell: str, amount: float, log: pytest.LogCaptureFixture) -> None:
+    data = f"data,descricao,valor\n03/09/2024,Padaria,{cell}\n04/09/2024,Mercado,-1.00\n"
+    statement, rows = read_bytes(data.encode(), name="virgula.csv")
+    assert [(t.description, t.amount) for t in rows] == [("Padaria", amount), ("Mercado", -1.0)]
+    assert statement.stats.split_amounts == 1
+    [message] = warnings_of(log)
+    assert message.startswith("virgula.csv:2: ") and f"read {cell!r} as one amount" in message

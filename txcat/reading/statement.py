@@ -39,9 +39,11 @@ DELIMITERS = (";", ",", "\t", "|")
 SHOWN_PER_KIND = 3
 #: Line breaks as the text stream splits lines (``newline=""``), so counts match line numbers.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-#: The part of an amount before an unquoted decimal comma: '-30', '1.234'; and after it.
-_INTEGER_PART = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)")
-_CENTS = re.compile(r"\d\d")
+#: The part of an amount before an unquoted comma: '-30', '1.234', 'R$ 30', '(30'; and
+#: after it: cents ('50', '5', '50 D', '50)'), or a thousands group before a decimal
+#: point ('234.56' of '-1,234.56').
+_INTEGER_PART = re.compile(r"\(?\s*(?:R\$\s*)?[+-]?\s*(?:R\$\s*)?(?:\d{1,3}(?:\.\d{3})+|\d+)")
+_AFTER_COMMA = re.compile(r"(?:\d{1,2}|\d{3}\.\d{1,2})\s*(?:\)|[DCdc]|-)?")
 
 
 @dataclass(frozen=True)
@@ -304,9 +306,10 @@ class Statement:
         description, or taken for the id) and the amount would silently lose them.
         So in a row wider than the header (never in one of the header's width), an
         amount (credit, debit) cell that looks like the part of a number before the
-        decimal comma ('-30', '-1.234'), followed by exactly two digits, is read as
-        one amount, '-30,50', and the row is reported: the file is ambiguous, and
-        the user can quote the amount or use ';' as the delimiter.
+        comma ('-30', '-1.234', 'R$ 30', '(30'), followed by what can follow it (cents:
+        '50', '5', '50 D', '50)'; or a thousands group and decimals: '234.56'), is
+        read as one amount, '-30,50', and the row is reported: the file is ambiguous,
+        and the user can quote the amount or use ';' as the delimiter.
 
         Columns before the (last) description are found counting from the left;
         those after it counting from the right, since an unquoted comma in the
@@ -318,7 +321,8 @@ class Statement:
         joined: list[str] = []
 
         def rejoin(i: int) -> None:
-            if _INTEGER_PART.fullmatch(cells[i].strip()) and _CENTS.fullmatch(cells[i + 1]):
+            if _INTEGER_PART.fullmatch(cells[i].strip()) and \
+                    _AFTER_COMMA.fullmatch(cells[i + 1].rstrip()):
                 joined.append(f"{cells[i]},{cells[i + 1]}")
                 cells[i : i + 2] = [joined[-1]]
 
