@@ -544,6 +544,18 @@ def test_duplicated_rows_are_all_kept_and_repeated_ids_counted(
     assert "conta.csv: 2 rows repeat an id seen earlier (kept)" in warnings_of(log)
 
 
+def test_a_row_number_standing_in_for_an_empty_id_counts_as_a_repeat_when_ids_meet(
+        log: pytest.LogCaptureFixture) -> None:
+    """An empty id becomes the row number: where that is another row's real id, the two
+    rows share a código, which the repeated-id warning must say, as for any repeat."""
+    data = (f"{NUBANK_CONTA_HEADER}\n03/09/2024,-10.00,,Mercado\n"
+            "04/09/2024,-10.00,1,Cinema\n05/09/2024,-1.00,3,Bar\n06/09/2024,-2.00,,Padaria\n")
+    statement, rows = read_bytes(data.encode(), name="conta.csv")
+    assert [t.id for t in rows] == ["1", "1", "3", "4"]
+    assert statement.stats.repeated_ids == 1
+    assert "conta.csv: 1 row repeats an id seen earlier (kept)" in warnings_of(log)
+
+
 def test_rows_without_an_id_column_are_not_repeats() -> None:
     row = b"2024-09-03,Netflix.com,39.90\n"
     statement, rows = read_bytes(b"date,title,amount\n" + row * 3)

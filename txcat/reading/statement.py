@@ -227,11 +227,12 @@ class Statement:
                         self._note("bad_dates", line,
                                    f"date {_shown(cells[date_col])} not understood; row kept")
                 ident = cells[id_col].strip() if id_col is not None else ""
-                if id_col is not None and ident:
-                    if ident in self.stats._seen_ids:
+                if id_col is not None:  # an empty id is the row number: it may meet a real one
+                    shown_id = ident or str(row_no)
+                    if shown_id in self.stats._seen_ids:
                         self.stats.repeated_ids += 1
                     else:
-                        self.stats._seen_ids.add(ident)
+                        self.stats._seen_ids.add(shown_id)
                 yield Transaction(
                     description=description,
                     amount=amount,
