@@ -246,6 +246,23 @@ def test_bench_cli_bad_options(args: list[str], message: str) -> None:
     assert message in result.output
 
 
+@pytest.mark.parametrize("rows, args, message", [
+    ([(f"Loja {i}", "LAZER") for i in range(20)], ["--split", "random"],
+     "the random split's training side holds one label (LAZER), in 16 rows"),
+    ([*((f"Mercado {i}", "NECESSIDADE") for i in range(9)), ("Cinema", "LAZER")], [],
+     "the merchant split's training side holds one label"),
+])
+def test_bench_refuses_a_training_side_of_one_label_as_train_does(
+        rows: list[tuple[str, str]], args: list[str], message: str, tmp_path: Path) -> None:
+    path = tmp_path / "single.csv"
+    path.write_text("data,descricao,valor,label\n" + "".join(
+        f"03/09/2024,{text},-10.00,{label}\n" for text, label in rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", str(path), "--strategies", "tfidf", *args])
+    assert result.exit_code == 1
+    assert message in result.stderr and "at least two labels" in result.stderr
+    assert "1.000" not in result.stdout
+
+
 def test_bench_cli_names_an_unknown_strategy_before_any_work() -> None:
     result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf,nosuch"])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1

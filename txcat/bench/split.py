@@ -81,6 +81,12 @@ def make_split(data: LabeledData, method: str = "merchant", *, test_size: float 
     if not train or not test:
         raise TxcatError(f"the {method} split left an empty side; try another --test-size "
                          "or --split")
+    trained = Counter(data.labels[i] for i in train)
+    if len(trained) < 2:  # as 'txcat train' refuses: every score would mean nothing
+        raise TxcatError(f"the {method} split's training side holds one label "
+                         f"({next(iter(trained))}), in {counted(len(train), 'row')}; a model "
+                         "needs rows of at least two labels: give more rows, or try another "
+                         "--split or --test-size")
     return Split(method, seed, test_size, sorted(train), sorted(test))
 
 
