@@ -1093,3 +1093,34 @@ def test_other_amount_spellings_split_at_an_unquoted_comma_are_read_as_one(
     assert statement.stats.split_amounts == 1
     [message] = warnings_of(log)
     assert message.startswith("virgula.csv:2: ") and f"read {cell!r} as one amount" in message
+
+
+@pytest.mark.parametrize(("header", "rows", "amounts"), [
+    pytest.param("Data;Descrição;Crédito (R$);Débito (R$)",
+                 ["03/09/2024;PIX FULANO;1.500,00;", "04/09/2024;PIX FULANO;;-1.500,00"],
+                 [1500.0, -1500.0], id="credit-and-debit-columns"),
+    pytest.param("Data,Histórico,Entradas,Saídas",
+                 ["03/09/2024,Salario,3200.00,", "04/09/2024,Mercado,,87.50"],
+                 [3200.0, -87.5], id="money-in-and-out-columns"),
+    pytest.param("Data;Descrição;Valor;D/C",
+                 ["03/09/2024;PIX FULANO;1.500,00;D", "04/09/2024;PIX FULANO;1.500,00;C"],
+                 [-1500.0, 1500.0], id="a-debit-credit-mark-column"),
+    pytest.param("Data_Mov;Descrição;Valor;Natureza",
+                 ["03/09/2024;Padaria;12,00;D"], [-12.0], id="caixa-style"),
+])
+def test_columns_of_no_known_bank_for_money_in_out_and_its_sign_are_read(
+        header: str, rows: list[str], amounts: list[float],
+        log: pytest.LogCaptureFixture) -> None:
+    _, read = read_bytes(("\n".join([header, *rows]) + "\n").encode())
+    assert [t.amount for t in read] == amounts
+    assert all(t.date is not None for t in read)
+    assert warnings_of(log) == []
+
+
+def test_a_statement_with_no_amount_column_says_so_once(log: pytest.LogCaptureFixture) -> None:
+    _, rows = read_bytes(b"Data;Descricao;Quanto\n03/09/2024;Padaria;12,00\n04/09/2024;Bar;9\n",
+                         name="semvalor.csv")
+    assert [t.amount for t in rows] == [None, None]
+    assert warnings_of(log) == ["semvalor.csv: no amount column found (columns: Data, Descricao, "
+                                "Quanto): rows are read without amounts; name it with "
+                                "--amount-column"]

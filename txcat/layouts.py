@@ -180,7 +180,16 @@ DESCRIPTION_ALIASES = ("descricao", "description", "historico", "lancamento", "t
                        "narrative", "tipo")
 AMOUNT_ALIASES = ("valor", "amount", "value", "valorrs", "valorr", "quantia", "montante")
 DATE_ALIASES = ("data", "date", "datalancamento", "dataoperacao", "datatransacao",
-                "datamovimento", "dt")
+                "datamovimento", "datamovimentacao", "datamov", "dt")
+#: Separate money-in / money-out columns, read where no single amount column is named.
+CREDIT_ALIASES = ("credito", "creditor", "creditors", "creditos", "entrada", "entradas",
+                  "entradar", "credit", "credits", "moneyin", "paidin")
+DEBIT_ALIASES = ("debito", "debitor", "debitors", "debitos", "saida", "saidas", "saidar",
+                 "debit", "debits", "moneyout", "paidout")
+#: A column of D/C marks beside an amount. Not 'tipo': it often names the description,
+#: or whether a card was used on credit or debit, which says nothing of the sign.
+DIRECTION_ALIASES = ("dc", "cd", "debitocredito", "creditodebito", "natureza",
+                     "tipolancamento", "tipomovimento")
 ID_ALIASES = ("id", "identificador", "codigo", "documento", "nodocumento", "ndocumento",
               "transactionid")
 
@@ -197,7 +206,14 @@ def guess_layout(columns: Sequence[str], *, single_column: bool = False) -> Layo
         return None
     date = first_column(columns, DATE_ALIASES)
     amount = first_column(columns, AMOUNT_ALIASES)
-    if date is None and amount is None and not (single_column and len(columns) == 1):
+    credit = debit = direction = None
+    if amount is None:  # money in and money out in columns of their own
+        credit = first_column(columns, CREDIT_ALIASES)
+        debit = first_column(columns, DEBIT_ALIASES)
+    else:
+        direction = first_column(columns, DIRECTION_ALIASES)
+    if date is None and amount is None and credit is None and debit is None and \
+            not (single_column and len(columns) == 1):
         return None
     return Layout(
         name="generic",
@@ -206,6 +222,9 @@ def guess_layout(columns: Sequence[str], *, single_column: bool = False) -> Layo
         description=(description,),
         date=date,
         amount=amount,
+        credit=credit,
+        debit=debit,
+        direction=direction if direction != description else None,
         id=first_column(columns, ID_ALIASES),
         date_formats=("%d/%m/%Y", "%Y-%m-%d"),
     )

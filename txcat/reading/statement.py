@@ -137,6 +137,12 @@ class Statement:
             self.header_line = header.index + 1
             self.columns = _unique_names(header.cells)
             self._header_cells = header.cells
+            layout = self.layout
+            if layout.amount is None and layout.credit is None and layout.debit is None \
+                    and len(self.columns) > 1:
+                logger.warning("%s: no amount column found (columns: %s): rows are read "
+                               "without amounts; name it with --amount-column", name,
+                               _printable(", ".join(c.strip() for c in header.cells)))
             remaining = iter(lines[header.index + 1 :])
             self._reader = csv.reader(_chain(remaining, self._text),
                                       delimiter=header.delimiter)
