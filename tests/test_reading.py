@@ -1106,7 +1106,11 @@ def test_other_amount_spellings_split_at_an_unquoted_comma_are_read_as_one(
                  ["03/09/2024;PIX FULANO;1.500,00;D", "04/09/2024;PIX FULANO;1.500,00;C"],
                  [-1500.0, 1500.0], id="a-debit-credit-mark-column"),
     pytest.param("Data_Mov;Descrição;Valor;Natureza",
-                 ["03/09/2024;Padaria;12,00;D"], [-12.0], id="caixa-style"),
+                 ["03/09/2024;Padaria;12,00;D"], [-12.0], id="natureza"),
+    pytest.param('"Conta";"Data_Mov";"Nr_Doc";"Historico";"Valor";"Deb_Cred"',
+                 ['"0001";"20240903";"000001";"COMPRA SUPERMERCADO";"250.00";"D"',
+                  '"0001";"20240905";"000002";"CRED SALARIO";"5000.00";"C"'],
+                 [-250.0, 5000.0], id="caixa"),
 ])
 def test_columns_of_no_known_bank_for_money_in_out_and_its_sign_are_read(
         header: str, rows: list[str], amounts: list[float],

@@ -188,10 +188,10 @@ DEBIT_ALIASES = ("debito", "debitor", "debitors", "debitos", "saida", "saidas", 
                  "debit", "debits", "moneyout", "paidout")
 #: A column of D/C marks beside an amount. Not 'tipo': it often names the description,
 #: or whether a card was used on credit or debit, which says nothing of the sign.
-DIRECTION_ALIASES = ("dc", "cd", "debitocredito", "creditodebito", "natureza",
-                     "tipolancamento", "tipomovimento")
+DIRECTION_ALIASES = ("dc", "cd", "debcred", "creddeb", "debitocredito", "creditodebito",
+                     "natureza", "tipolancamento", "tipomovimento")
 ID_ALIASES = ("id", "identificador", "codigo", "documento", "nodocumento", "ndocumento",
-              "transactionid")
+              "nrdoc", "numdoc", "transactionid")
 
 
 def guess_layout(columns: Sequence[str], *, single_column: bool = False) -> Layout | None:
@@ -226,5 +226,5 @@ def guess_layout(columns: Sequence[str], *, single_column: bool = False) -> Layo
         debit=debit,
         direction=direction if direction != description else None,
         id=first_column(columns, ID_ALIASES),
-        date_formats=("%d/%m/%Y", "%Y-%m-%d"),
+        date_formats=("%d/%m/%Y", "%Y-%m-%d", "%Y%m%d"),
     )
