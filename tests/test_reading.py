@@ -1128,3 +1128,28 @@ def test_a_statement_with_no_amount_column_says_so_once(log: pytest.LogCaptureFi
     assert warnings_of(log) == ["semvalor.csv: no amount column found (columns: Data, Descricao, "
                                 "Quanto): rows are read without amounts; name it with "
                                 "--amount-column"]
+
+
+@pytest.mark.parametrize(("data", "amounts"), [
+    pytest.param("data\tdescricao\tvalor\n03/09/2024\tPadaria\t-10,50\n"
+                 "05/09/2024\tSalario ACME\t5.000\n06/09/2024\tAluguel\t-1.200\n",
+                 [-10.5, 5000.0, -1200.0], id="tab-decimal-comma"),
+    pytest.param('data,descricao,valor\n03/09/2024,Padaria,"-10,50"\n'
+                 '05/09/2024,Salario ACME,"5.000"\n',
+                 [-10.5, 5000.0], id="comma-quoted-decimal-comma"),
+    pytest.param("data|descricao|valor\n03/09/2024|Padaria|-10.50\n"
+                 "05/09/2024|Salario ACME|5,000\n",
+                 [-10.5, 5000.0], id="pipe-decimal-point"),
+    pytest.param("data\tdescricao\tvalor\n03/09/2024\tAluguel\t-1.234,56\n"
+                 "05/09/2024\tSalario ACME\t5.000\n",
+                 [-1234.56, 5000.0], id="tab-thousands-and-decimal-comma"),
+    pytest.param("data\tdescricao\tvalor\n03/09/2024\tPadaria\t-10,50\n"
+                 "05/09/2024\tMercado\t-8.25\n05/09/2024\tSalario ACME\t5.000\n",
+                 [-10.5, -8.25, 5.0], id="mixed-marks-leave-each-value-to-itself"),
+])
+def test_a_file_s_own_decimal_mark_decides_its_ambiguous_amounts(
+        data: str, amounts: list[float]) -> None:
+    """'5.000' alone could be five or five thousand: where the file's other amounts
+    show its decimal mark ('-10,50'), that mark decides, as a person reading it would."""
+    _, rows = read_bytes(data.encode())
+    assert [t.amount for t in rows] == amounts

@@ -133,6 +133,10 @@ class Statement:
             lines = self._read_head_lines()
             header = _find_header(lines, layouts, overrides or ColumnOverrides(), name)
             self.layout = header.layout
+            if self.layout.decimal is None:
+                decimal = _decimal_mark(lines[header.index + 1 :], header)
+                if decimal:
+                    self.layout = replace(self.layout, decimal=decimal)
             self.delimiter = header.delimiter
             self.header_line = header.index + 1
             self.columns = _unique_names(header.cells)
@@ -455,6 +459,32 @@ def _optional_amount(cells: list[str], col: int | None, decimal: str | None) -> 
 def _chain(first: Iterator[str], rest: IO[str]) -> Iterator[str]:
     yield from first
     yield from rest
+
+
+#: An amount whose last separator is followed by one or two digits shows the decimal mark.
+_DECIMAL_MARK = re.compile(r"\d([.,])\d{1,2}\s*\)?\s*[DCdc-]?$")
+
+
+def _decimal_mark(rows: list[str], header: _Header) -> str | None:
+    """The decimal mark the first rows' amounts show ('-10,50': ','), when they all show
+    the same one; else None, and each amount is read on its own.
+
+    '5.000' alone could be five or five thousand; in a file whose other amounts read
+    '-10,50' it is five thousand, as a person reading the file would take it.
+    """
+    keys = [column_key(c) for c in header.cells]
+    layout = header.layout
+    columns = [keys.index(column_key(name)) for name in (layout.amount, layout.credit,
+                                                         layout.debit)
+               if name and column_key(name) in keys]
+    marks = set()
+    for cells in csv.reader(rows, delimiter=header.delimiter):
+        for i in columns:
+            if i < len(cells):
+                found = _DECIMAL_MARK.search(cells[i].strip())
+                if found:
+                    marks.add(found.group(1))
+    return marks.pop() if len(marks) == 1 else None
 
 
 def _unique_names(cells: list[str]) -> list[str]:
