@@ -986,6 +986,13 @@ def test_a_repeated_header_row_is_skipped_and_counted(caplog: pytest.LogCaptureF
     statement, rows = read_bytes(data)
     assert [t.id for t in rows] == ["a", "b"]
     assert statement.stats.repeated_headers == 1
+    # 'cat jan.csv fev.csv' of two UTF-8 files with a BOM: the second header has one.
+    bom = "\ufeff"
+    data = (f"{bom}{NUBANK_CONTA_HEADER}\n03/09/2024,-1.00,a,Padaria\n{bom}{NUBANK_CONTA_HEADER}\n"
+            "04/09/2024,-2.00,b,Posto\n").encode()
+    statement, rows = read_bytes(data)
+    assert [t.id for t in rows] == ["a", "b"]
+    assert statement.stats.repeated_headers == 1
 
 
 @pytest.mark.parametrize(("layout_rows", "expected"), [

@@ -210,7 +210,7 @@ class Statement:
                 last_line = self.header_line + self._reader.line_num
                 if not cells or not any(c.strip() for c in cells):
                     continue
-                if cells[0].strip().casefold() == header_first and \
+                if cells[0].lstrip("\ufeff").strip().casefold() == header_first and \
                         [column_key(c) for c in cells] == header_keys:  # two exports pasted
                     self.stats.repeated_headers += 1
                     continue
