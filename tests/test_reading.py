@@ -1160,3 +1160,18 @@ def test_a_file_s_own_decimal_mark_decides_its_ambiguous_amounts(
     show its decimal mark ('-10,50'), that mark decides, as a person reading it would."""
     _, rows = read_bytes(data.encode())
     assert [t.amount for t in rows] == amounts
+
+
+def test_a_column_of_only_d_and_c_marks_gives_the_amounts_sign(
+        log: pytest.LogCaptureFixture) -> None:
+    """'Tipo' is no sign column by its name (it often holds the description, or 'Débito'
+    for a card bought on debit): a column whose values are all D or C is one by them."""
+    data = ("Data;Descrição;Valor;Tipo\n03/09/2024;PIX FULANO;1.500,00;D\n"
+            "04/09/2024;PIX FULANO;1.500,00;C\n05/09/2024;Padaria;-12,00;d\n")
+    _, rows = read_bytes(data.encode())
+    assert [t.amount for t in rows] == [-1500.0, 1500.0, -12.0]
+    card = ("Data;Descrição;Valor;Tipo\n03/09/2024;Padaria;-12,00;Débito\n"
+            "04/09/2024;Posto;-80,00;Crédito\n")
+    _, rows = read_bytes(card.encode())
+    assert [t.amount for t in rows] == [-12.0, -80.0]
+    assert warnings_of(log) == []

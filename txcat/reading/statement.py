@@ -137,6 +137,10 @@ class Statement:
                 decimal = _decimal_mark(lines[header.index + 1 :], header)
                 if decimal:
                     self.layout = replace(self.layout, decimal=decimal)
+            if self.layout.amount and not self.layout.direction:
+                marks = _column_of_d_c_marks(lines[header.index + 1 :], header)
+                if marks:
+                    self.layout = replace(self.layout, direction=marks)
             self.delimiter = header.delimiter
             self.header_line = header.index + 1
             self.columns = _unique_names(header.cells)
@@ -485,6 +489,23 @@ def _decimal_mark(rows: list[str], header: _Header) -> str | None:
                 if found:
                     marks.add(found.group(1))
     return marks.pop() if len(marks) == 1 else None
+
+
+def _column_of_d_c_marks(rows: list[str], header: _Header) -> str | None:
+    """A column, read by no role, whose values in the first rows are all 'D' or 'C':
+    the sign of the amount beside it, whatever its name ('Tipo' says nothing by its
+    name: it often holds the description, or 'Débito' for a card bought on debit)."""
+    layout = header.layout
+    roles = {column_key(name) for name in (*layout.description, layout.date, layout.amount,
+                                           layout.id) if name}
+    seen: dict[int, set[str]] = {i: set() for i, cell in enumerate(header.cells)
+                                 if cell.strip() and column_key(cell) not in roles}
+    for cells in csv.reader(rows, delimiter=header.delimiter):
+        for i, values in seen.items():
+            if i < len(cells) and cells[i].strip():
+                values.add(cells[i].strip().upper())
+    return next((header.cells[i].strip() for i, values in seen.items()
+                 if values and values <= {"D", "C"}), None)
 
 
 def _unique_names(cells: list[str]) -> list[str]:
