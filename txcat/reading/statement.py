@@ -133,12 +133,14 @@ class Statement:
             lines = self._read_head_lines()
             header = _find_header(lines, layouts, overrides or ColumnOverrides(), name)
             self.layout = header.layout
+            # The first rows, read once, settle what the header leaves open.
+            first_rows = list(csv.reader(lines[header.index + 1 :], delimiter=header.delimiter))
             if self.layout.decimal is None:
-                decimal = _decimal_mark(lines[header.index + 1 :], header)
+                decimal = _decimal_mark(first_rows, header)
                 if decimal:
                     self.layout = replace(self.layout, decimal=decimal)
             if self.layout.amount and not self.layout.direction:
-                marks = _column_of_d_c_marks(lines[header.index + 1 :], header)
+                marks = _column_of_d_c_marks(first_rows, header)
                 if marks:
                     self.layout = replace(self.layout, direction=marks)
             self.delimiter = header.delimiter
@@ -469,7 +471,7 @@ def _chain(first: Iterator[str], rest: IO[str]) -> Iterator[str]:
 _DECIMAL_MARK = re.compile(r"\d([.,])\d{1,2}\s*\)?\s*[DCdc-]?$")
 
 
-def _decimal_mark(rows: list[str], header: _Header) -> str | None:
+def _decimal_mark(rows: list[list[str]], header: _Header) -> str | None:
     """The decimal mark the first rows' amounts show ('-10,50': ','), when they all show
     the same one; else None, and each amount is read on its own.
 
@@ -482,7 +484,7 @@ def _decimal_mark(rows: list[str], header: _Header) -> str | None:
                                                          layout.debit)
                if name and column_key(name) in keys]
     marks = set()
-    for cells in csv.reader(rows, delimiter=header.delimiter):
+    for cells in rows:
         for i in columns:
             if i < len(cells):
                 found = _DECIMAL_MARK.search(cells[i].strip())
@@ -491,7 +493,7 @@ def _decimal_mark(rows: list[str], header: _Header) -> str | None:
     return marks.pop() if len(marks) == 1 else None
 
 
-def _column_of_d_c_marks(rows: list[str], header: _Header) -> str | None:
+def _column_of_d_c_marks(rows: list[list[str]], header: _Header) -> str | None:
     """A column, read by no role, whose values in the first rows are all 'D' or 'C':
     the sign of the amount beside it, whatever its name ('Tipo' says nothing by its
     name: it often holds the description, or 'Débito' for a card bought on debit)."""
@@ -500,7 +502,7 @@ def _column_of_d_c_marks(rows: list[str], header: _Header) -> str | None:
                                            layout.id) if name}
     seen: dict[int, set[str]] = {i: set() for i, cell in enumerate(header.cells)
                                  if cell.strip() and column_key(cell) not in roles}
-    for cells in csv.reader(rows, delimiter=header.delimiter):
+    for cells in rows:
         for i, values in seen.items():
             if i < len(cells) and cells[i].strip():
                 values.add(cells[i].strip().upper())
