@@ -231,8 +231,9 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         if fmt is None and output and output.lower().endswith(".parquet"):
             raise click.UsageError("parquet output needs --engine ray (and -o OUTPUT_DIR); "
                                    "without it, write .csv or .jsonl")
+        inputs = expand_folders(files)
         if output is not None and output != "-":
-            refuse_overwriting_inputs(output, expand_folders(files))
+            refuse_overwriting_inputs(output, inputs)
             prepare_output(output)
         overrides = _overrides(columns)
         llm_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
@@ -246,7 +247,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(f, overrides=overrides))
-                          for f in expand_folders(files)]
+                          for f in inputs]
             model = _load_model(model_dir, strategy, llm_params, examples)
             columns_union: list[str] = []
             for st in statements:
