@@ -93,3 +93,18 @@ def test_one_problem_is_one_error(tmp_path: Path) -> None:
     train.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
     assert result.stdout.splitlines()[-1] == "1 error found"
+
+
+def test_the_line_count_counts_blank_lines(tmp_path: Path) -> None:
+    """A blank line is one of the file's lines (and an error), so the line count
+    beside the valid examples includes it: ten good lines, a broken one and a
+    blank one are twelve lines, not eleven."""
+    train = tmp_path / "t.jsonl"
+    CliRunner().invoke(main, ["export", LABELED, "--format", "alpaca", "-o", str(train)])
+    lines = train.read_text(encoding="utf-8").splitlines()[:11]
+    lines.insert(5, "")
+    lines[2] = "{broken"
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
+    assert f"{train}:6: blank line" in result.stdout
+    assert "10 valid examples (12 lines)" in result.stdout

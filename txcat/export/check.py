@@ -55,6 +55,8 @@ class CheckReport:
 
     path: str
     format: str
+    #: Every line of the file, blank ones included (they are errors).
+    lines: int = 0
     #: Non-blank lines, valid or not.
     examples: int = 0
     #: Lines with no problem: what the service can train on, and what the minimums count.
@@ -85,7 +87,7 @@ class CheckReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "format": self.format, "ok": self.ok,
-            "examples": self.examples, "valid_examples": self.valid_examples,
+            "lines": self.lines, "examples": self.examples, "valid_examples": self.valid_examples,
             "errors": [{"line": p.line, "message": p.message} for p in self.errors],
             "warnings": list(self.warnings),
             "tokens_total": self.tokens_total, "tokens_max": self.tokens_max,
@@ -122,6 +124,7 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
     with handle:
         for number, raw in enumerate(handle, start=1):
             problems, record = _parse_line(number, raw)
+            report.lines = number
             if raw.strip():
                 report.examples += 1
             if record is None:
@@ -275,7 +278,7 @@ def _file_level(report: CheckReport, fmt: str, allowed: tuple[str, ...],
     valid = counted(report.examples, "example")
     if report.valid_examples != report.examples:
         valid = (f"{counted(report.valid_examples, 'valid example')} "
-                 f"({counted(report.examples, 'line')})")
+                 f"({counted(report.lines, 'line')})")
     if report.valid_examples < HARD_MINIMUM:
         report.errors.append(LineProblem(None, f"{valid}; {fmt} fine-tuning needs at least "
                                                f"{HARD_MINIMUM}"))
