@@ -670,9 +670,9 @@ def test_unquoted_comma_in_description_is_joined_back(
     assert statement.stats.uneven_rows == 0
 
 
-# An unquoted decimal comma in a comma-delimited file splits the amount in two: the
-# reader puts it back together, and says so, rather than shifting the cents into the
-# next column (the description, or worse, the id).
+# An unquoted comma (decimal or thousands) in a comma-delimited file splits the
+# amount in two: the reader puts it back together, and says so, rather than shifting
+# the cents into the next column (the description, or worse, the id).
 NUBANK_ID = "66d6f0f4-1b2c-4d5e-8f90-a1b2c3d4e5f6"
 
 
@@ -691,6 +691,11 @@ NUBANK_ID = "66d6f0f4-1b2c-4d5e-8f90-a1b2c3d4e5f6"
                  "03/09/2024,d5g489fc,-1.234,56,Aluguel\n"
                  "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
                  ("Aluguel", -1234.56, "d5g489fc"), ("valor", "-1.234,56"), id="thousands"),
+    pytest.param(f"{ORIGIN_CODIGO_HEADER}\n"
+                 "03/09/2024,d5g489fc,-1,234.56,Aluguel\n"
+                 "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
+                 ("Aluguel", -1234.56, "d5g489fc"), ("valor", "-1,234.56"),
+                 id="thousands-comma"),
     pytest.param(f"{ORIGIN_CODIGO_HEADER}\n"
                  "03/09/2024,d5g489fc,-8,50,Padaria Pão, Leite e Cia\n"
                  "02/09/2024,c4f378db,20.00,Transferência recebida pelo Pix - LOJA DE DOCES\n",
@@ -714,7 +719,9 @@ def test_an_amount_split_at_an_unquoted_decimal_comma_is_read_as_one(
     [message] = warnings_of(log)
     assert message.startswith("virgula.csv:2: row "), message
     assert f"read {raw_amount[1]!r} as one amount" in message
-    assert "decimal comma" in message and "quote it, or use ';' as the delimiter" in message
+    # 'comma', not 'decimal comma': in '-1,234.56' it is the thousands separator.
+    assert "split at an unquoted comma:" in message
+    assert "quote it, or use ';' as the delimiter" in message
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -750,7 +757,7 @@ def test_split_amounts_are_noted_by_line_then_summed_up_once(
         "virgula.csv:3:", "virgula.csv:4:", "virgula.csv:5:"]
     assert "'-1,50'" in messages[0] and "'-3,50'" in messages[2]
     assert messages[3:] == ["virgula.csv: 5 rows in all had an amount split at an unquoted "
-                            "decimal comma, read as one (kept)"]
+                            "comma, read as one (kept)"]
 
 
 def test_classify_reads_a_split_amount_as_one_and_says_so(tmp_path: Path) -> None:
@@ -769,7 +776,7 @@ def test_classify_reads_a_split_amount_as_one_and_says_so(tmp_path: Path) -> Non
     assert [(r["id"], r["amount"], r["description"]) for r in rows] == [
         ("d5g489fc", -30.5, "Compra no débito - Mercado Econômico"),
         ("c4f378db", 20.0, "Transferência recebida pelo Pix - LOJA DE DOCES")]
-    warned = [line for line in result.stderr.splitlines() if "decimal comma" in line]
+    warned = [line for line in result.stderr.splitlines() if "split at an unquoted comma" in line]
     assert len(warned) == 1 and f"{path}:2: row " in warned[0], result.stderr
     assert "'-30,50' as one amount" in warned[0]
 

@@ -5,7 +5,7 @@ One row out per data row in: rows with an unreadable amount or date are kept
 declares to be balances (Banco do Brasil's 'Saldo Anterior') are skipped, and
 they are counted. A quote left open, which makes the rows after it one field,
 is reported with the line it opened on. An amount a comma-delimited file splits at
-its unquoted decimal comma ('-30,50') is read as one amount, and reported. Rows are
+an unquoted comma ('-30,50', '-1,234.56') is read as one amount, and reported. Rows are
 read lazily, so a 100,000-row file never sits in memory as a whole.
 """
 
@@ -293,7 +293,7 @@ class Statement:
 
         Extra fields usually come from an unquoted delimiter inside the description:
         they are joined back into the (last) description column, after an amount split
-        at its decimal comma is put back together (:meth:`_rejoin_split_amounts`).
+        at an unquoted comma is put back together (:meth:`_rejoin_split_amounts`).
         Missing trailing fields become empty.
         """
         if len(cells) > n:
@@ -316,7 +316,7 @@ class Statement:
 
     def _rejoin_split_amounts(self, cells: list[str], n: int, desc_cols: list[int], line: int,
                               amount_cols: Sequence[int]) -> list[str]:
-        """Put back together an amount that an unquoted decimal comma split in two.
+        """Put back together an amount that an unquoted comma split in two.
 
         In a comma-delimited file, '-30,50' unquoted is two fields, '-30' and '50':
         left alone, the cents would shift into the next column (joined into the
@@ -353,7 +353,7 @@ class Statement:
         if joined:
             amounts = " and ".join(_shown(j.strip()) for j in joined)
             self._note("split_amounts", line,
-                       f"has its amount split at an unquoted decimal comma: read {amounts} "
+                       f"has its amount split at an unquoted comma: read {amounts} "
                        f"as one amount{' each' if len(joined) > 1 else ''} (quote it, or use "
                        "';' as the delimiter)")
         return cells
@@ -423,7 +423,7 @@ class Statement:
                            ("bad_dates", "an unreadable date"),
                            ("empty_descriptions", "an empty description"),
                            ("uneven_rows", "a field count unlike the header's"),
-                           ("split_amounts", "an amount split at an unquoted decimal comma, "
+                           ("split_amounts", "an amount split at an unquoted comma, "
                             "read as one"),
                            ("runaway_quotes", "a quote running over lines that look like "
                             "rows")):
