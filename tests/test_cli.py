@@ -686,3 +686,23 @@ def test_classify_reads_a_folder_as_its_csv_files_like_train(tmp_path: Path) -> 
     assert code == 0, err
     files = [json.loads(line)["file"] for line in out.splitlines()]
     assert len(files) == 20 and files[0].endswith("a.csv") and files[-1].endswith("b.csv")
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes(tmp_path: Path) -> None:
+    """A Latin-1 name ('extrato\\xe7.csv', from an old zip or a Windows share) is
+    shown with its byte escaped, as it sits on disk, not as Python's internal
+    surrogate ('\\udce7'), in errors and in warnings alike."""
+    import os
+
+    files = ((b"vazio", b"data,valor,descricao\n", 1, "error"),
+             (b"semdesc", b"data,valor,descricao\n01/01/2024,-1.00,\n", 0, "warning"))
+    for stem, content, status, kind in files:
+        path = os.path.join(os.fsencode(tmp_path), stem + b"\xe7.csv")
+        with open(path, "wb") as handle:
+            handle.write(content)
+        result = subprocess.run([sys.executable, "-m", "txcat", "classify",
+                                 os.fsdecode(path)], capture_output=True, check=False)
+        assert result.returncode == status, result.stderr
+        stderr = result.stderr.decode("utf-8")
+        assert f"{kind}: {tmp_path}/{stem.decode()}\\xe7.csv" in stderr, stderr
+        assert "\\udc" not in stderr

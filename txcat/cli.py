@@ -22,10 +22,24 @@ from txcat.wording import counted
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _as_on_disk(text: str) -> str:
+    """``text`` with any byte of a non-UTF-8 file name shown escaped ('\\xe7').
+
+    Python keeps such a byte as a lone surrogate ('\\udce7'), which the stream would
+    print as that escape: a character no file name holds. Its real byte is what the
+    user can find in ``ls -b`` or type back.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that was never a byte: leave it to the stream
+        return text
+    return raw.decode("utf-8", "backslashreplace")
+
+
 class _StderrFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         level = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
-        return f"txcat: {level}{record.getMessage()}"
+        return _as_on_disk(f"txcat: {level}{record.getMessage()}")
 
 
 def _setup_streams() -> None:
@@ -72,14 +86,14 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except TxcatError as exc:
-        click.echo(f"txcat: error: {exc}", err=True)
+        click.echo(_as_on_disk(f"txcat: error: {exc}"), err=True)
         sys.exit(1)
     except BrokenPipeError:  # `txcat classify ... | head`
         sys.stderr.close()
         sys.exit(0)
     except OSError as exc:  # a disk, permission or device problem the library did not name
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"txcat: error: {where}{exc.strerror or exc}", err=True)
+        click.echo(_as_on_disk(f"txcat: error: {where}{exc.strerror or exc}"), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("txcat: interrupted", err=True)
@@ -660,6 +674,7 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         else:
+            file = _as_on_disk(file)
             for problem in report.errors[:50]:
                 where = f"{file}:{problem.line}" if problem.line else file
                 click.echo(f"{where}: {problem.message}")
