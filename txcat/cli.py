@@ -193,7 +193,9 @@ def main(quiet: bool) -> None:
               help="Use this strategy trained on the bundled corpus instead of the default "
                    "model (see 'txcat strategies').")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), metavar="P",
-              help="Rows whose confidence is below P get the label REVISAR, for review.")
+              help="Rows whose confidence is below P get the label REVISAR, for review. "
+                   "It is compared with the unrounded probability: a row shown as 1.0000 "
+                   "can be 0.99996, below P=1.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True,
               help="ray: run on Ray Data (a local cluster, or --address); -o is then a "
