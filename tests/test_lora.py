@@ -200,3 +200,29 @@ def test_bad_options(params: dict[str, object], message: str) -> None:
 
     with pytest.raises(StrategyError, match=message):
         create_strategy("lora", params)
+
+
+def test_training_batches_rows_of_similar_length(tiny_decoder: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prompts run from about 90 to 230 tokens; batched at random a third of the
+    work is padding. Rows are batched by length (shuffled by window, as bert does),
+    and every row is still trained on once an epoch."""
+    from dataclasses import replace
+
+    from txcat.strategies.likelihood import LabelScorer
+
+    txs, labels = rows(NAMES[:4])  # 12 rows, 3 labels
+    txs = [replace(t, description=t.description + " loja" * (3 * i)) for i, t in enumerate(txs)]
+    widths: list[list[int]] = []
+    original = LabelScorer.log_likelihood
+
+    def recording(self: LabelScorer, batch: list[tuple[list[int], list[int]]]) -> object:
+        widths.append([len(ids) for ids, _ in batch])
+        return original(self, batch)
+
+    monkeypatch.setattr(LabelScorer, "log_likelihood", recording)
+    tiny(tiny_decoder, epochs=1, batch_size=4).fit(txs, labels)
+    lengths = sorted(n for batch in widths for n in batch)
+    assert len(lengths) == 12 and len(set(lengths)) == 12  # each row once
+    by_length = [lengths[i : i + 4] for i in range(0, 12, 4)]
+    assert sorted(sorted(batch) for batch in widths) == by_length
