@@ -322,3 +322,17 @@ def test_a_gguf_file_without_the_gguf_package_says_what_to_install(
     model.write_bytes(b"GGUF")
     with pytest.raises(ModelError, match=r"pip install gguf"):
         load_pretrained(lambda name, **kwargs: None, str(model), "base model")
+
+
+@pytest.mark.parametrize("missing", [["tokenizer.json"], ["tokenizer_config.json"],
+                                     ["tokenizer.json", "tokenizer_config.json"]])
+def test_a_model_missing_its_tokenizer_files_is_refused(missing: list[str],
+                                                        fitted: BertStrategy,
+                                                        tmp_path: Path) -> None:
+    """Without them transformers still builds a tokenizer (of five tokens, or one
+    that no longer lowercases), which would label every row wrong without a word."""
+    save_model(fitted, tmp_path / "m")
+    for name in missing:
+        (tmp_path / "m" / name).unlink()
+    with pytest.raises(ModelError, match="missing or damaged"):
+        load_model(tmp_path / "m")

@@ -158,3 +158,18 @@ def test_an_unknown_member_is_named() -> None:
     with pytest.raises(StrategyError, match=r"^cascade \(members nonexistent\+tfidf\): "
                                             r"unknown strategy 'nonexistent'"):
         CascadeStrategy(members="nonexistent+tfidf").fit(txs(*descriptions), list(labels))
+
+
+def test_a_cascade_whose_labels_its_members_do_not_share_is_damaged(tmp_path: Path) -> None:
+    """An edited manifest ('X' for 'TRABALHO') is found at load, not as a traceback
+    when the first row is classified."""
+    from txcat.errors import ModelError
+
+    descriptions, labels = zip(*TRAIN, strict=True)
+    model = CascadeStrategy(members="tfidf+tfidf").fit(txs(*descriptions), list(labels))
+    save_model(model, tmp_path / "c")
+    manifest = json.loads((tmp_path / "c" / "txcat.json").read_text())
+    manifest["labels"] = ["LAZER", "NECESSIDADE", "X"]
+    (tmp_path / "c" / "txcat.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="'TRABALHO'"):
+        load_model(tmp_path / "c")

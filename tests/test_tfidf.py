@@ -200,3 +200,25 @@ def test_a_min_df_above_the_training_rows_says_so() -> None:
     with pytest.raises(StrategyError, match=r"tfidf: min_df 10 is more than the 3 training "
                                             r"rows; no word would be kept"):
         create_strategy("tfidf", {"min_df": 10}).fit(rows, ["NECESSIDADE", "LAZER", "TRABALHO"])
+
+
+def test_labels_reordered_in_the_manifest_are_refused_not_swapped(tmp_path: Path) -> None:
+    """The weights' rows follow the labels the model was trained with: a manifest
+    listing them in another order would swap the answers without a word."""
+    save_model(fitted(), tmp_path / "m")
+    manifest = json.loads((tmp_path / "m" / MANIFEST).read_text())
+    manifest["labels"] = ["TRABALHO", "NECESSIDADE", "LAZER"]
+    (tmp_path / "m" / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="do not match"):
+        load_model(tmp_path / "m")
+
+
+@pytest.mark.parametrize("index", [999_999, -1, "x", 1.5])
+def test_a_vocabulary_index_out_of_place_is_damage_found_at_load(index: object,
+                                                                  tmp_path: Path) -> None:
+    save_model(fitted(), tmp_path / "m")
+    state = json.loads((tmp_path / "m" / "tfidf.json").read_text())
+    state["char_vocabulary"][next(iter(state["char_vocabulary"]))] = index
+    (tmp_path / "m" / "tfidf.json").write_text(json.dumps(state))
+    with pytest.raises(ModelError, match="missing or damaged"):
+        load_model(tmp_path / "m")

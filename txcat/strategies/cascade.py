@@ -168,6 +168,12 @@ class CascadeStrategy(Strategy):
         found = [m.name for m in strategy.members_]
         if found != names:
             raise ModelError(f"{directory}: members {found} do not match {names}")
+        for i, member in enumerate(strategy.members_):  # a member may know fewer labels
+            unknown = [label for label in member.labels_ if label not in labels]
+            if unknown:
+                raise ModelError(f"{directory}: member_{i} ({member.name}) answers "
+                                 f"{', '.join(map(repr, unknown))}, not one of the cascade's "
+                                 f"labels {list(labels)}")
         strategy.labels_ = list(labels)
         return strategy
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from txcat.errors import StrategyError
+from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
 from txcat.strategies.base import Strategy, validate_training
 from txcat.text import clean_description
@@ -151,6 +151,8 @@ class TfidfStrategy(Strategy):
 
         self.check_fitted()
         state = {
+            # The weights' rows follow these labels: kept to check the manifest's order.
+            "labels": list(self.labels_),
             "char_vocabulary": {k: int(v) for k, v in self.char_.vocabulary_.items()},
             "word_vocabulary": {k: int(v) for k, v in self.word_.vocabulary_.items()},
         }
@@ -171,6 +173,17 @@ class TfidfStrategy(Strategy):
             word_vocabulary = state["word_vocabulary"]
             char_idf, word_idf = arrays["char_idf"], arrays["word_idf"]
             coef, intercept = arrays["coef"], arrays["intercept"]
+        # Models saved before the labels were kept here cannot be checked this way.
+        if "labels" in state and state["labels"] != list(labels):
+            raise ModelError(f"{directory}: the model's labels {state['labels']} do not match "
+                             f"txcat.json's {list(labels)}")
+        for name, vocabulary in (("char", char_vocabulary), ("word", word_vocabulary)):
+            # Each term's column, 0 to n - 1, once each: else a crash or a wrong weight.
+            columns = list(vocabulary.values())
+            if not all(type(c) is int for c in columns) or \
+                    sorted(columns) != list(range(len(columns))):
+                raise ValueError(f"the {name} vocabulary's columns are not 0 to "
+                                 f"{len(vocabulary) - 1}, once each")
         # Every shape must agree, or predictions would be silently wrong (or crash later).
         features = len(char_vocabulary) + len(word_vocabulary)
         rows = 1 if len(labels) <= 2 else len(labels)
