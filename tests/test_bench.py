@@ -394,3 +394,47 @@ def test_a_test_file_that_is_also_a_training_file_is_warned_about() -> None:
     assert result.exit_code == 0, result.output
     assert (f"--test {FILES[0]} is also a training file: its rows are learned before "
             "they are scored, so the scores say little") in result.stderr
+
+
+@pytest.mark.parametrize("seed", ["-1", "4294967296"])
+@pytest.mark.parametrize("method", ["merchant", "random"])
+def test_a_seed_out_of_range_is_a_usage_error(seed: str, method: str) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "--split", method, "--seed", seed])
+    assert result.exit_code == 2, result.output
+    assert "--seed" in result.stderr and "0<=x<=4294967295" in result.stderr
+
+
+def test_empty_strategies_is_refused_not_taken_for_all() -> None:
+    """'--strategies ""' (an unset shell variable) named nothing: it ran every
+    strategy, bert and lora included, for minutes."""
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", ""])
+    assert result.exit_code != 0
+    assert "no strategy named in --strategies" in result.stderr
+
+
+def test_a_failed_learning_curve_point_keeps_the_strategys_score(tmp_path: Path) -> None:
+    """min_df=20 cannot fit 10 rows: that curve point fails, and says so; the
+    strategy's score on the full training side stands."""
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies",
+                                       "tfidf:min_df=20", "--train-sizes", "10,all",
+                                       "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "min_df 20 is more than the 10 training rows" in result.stderr
+    [entry] = json.loads((tmp_path / "r" / "results.json").read_text())["strategies"]
+    assert entry["status"] == "ok" and entry["metrics"]["accuracy"] > 0.5
+    [point] = entry["learning_curve"]  # 'all' only
+    assert point["accuracy"] == entry["metrics"]["accuracy"]
+    assert "--train-sizes 10 left out of the learning curve" in result.stderr
+
+
+def test_a_learning_curve_point_of_one_label_is_left_out_as_train_would_refuse_it(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "--train-sizes", "1,all", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "--train-sizes 1 gives training rows of one label" in result.stderr
+    [entry] = json.loads((tmp_path / "r" / "results.json").read_text())["strategies"]
+    assert [p["train_rows"] for p in entry["learning_curve"]] == [
+        entry["learning_curve"][0]["train_rows"]] and \
+        entry["learning_curve"][0]["train_rows"] > 1

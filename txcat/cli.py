@@ -516,7 +516,7 @@ def _check_given_once(parsed: dict[str, Any], pairs: tuple[str, ...],
               default=0.2, show_default=True, help="Share of rows (or merchants) tested.")
 @click.option("--test", "test_file", metavar="TEST.csv",
               help="Score on this labeled file instead of splitting (all LABELED rows train).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the split, the bootstrap and the learning-curve subsets.")
 @click.option("--train-sizes", metavar="N,N,...,all",
               help="Also fit on this many training rows each, for a learning curve.")
@@ -546,7 +546,8 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
 
         labels = _label_set(label_set)
         sizes = _parse_train_sizes(train_sizes)
-        specs = parse_specs(strategy_specs) if strategy_specs else default_specs()
+        specs = (parse_specs(strategy_specs) if strategy_specs is not None
+                 else default_specs())
         overrides = _overrides(columns)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=overrides)
@@ -599,7 +600,7 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
 @click.option("--no-redact", is_flag=True,
               help="Keep CPF, CNPJ, agency/account, card numbers, e-mails and phones "
                    "(masked by default: these files are uploaded to a remote service).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the validation split: the same seed, the same files.")
 @click.option("--label-column", metavar="NAME", help="Column holding the labels.")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")

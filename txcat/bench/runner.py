@@ -8,6 +8,7 @@ renders both.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import platform
 import shutil
@@ -27,6 +28,8 @@ from txcat.errors import TxcatError
 from txcat.llm.base import NoLLMConfigured
 from txcat.training import LabeledData
 from txcat.transactions import Transaction
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 PREDICT_BATCH = 512
@@ -239,9 +242,19 @@ def _learning_curve(spec: StrategySpec, train_tx: list[Transaction], train_y: li
             except ValueError:  # too few rows per label to stratify
                 idx, _ = train_test_split(np.arange(len(train_tx)), train_size=size,
                                           random_state=seed)
-        model = create_strategy(spec.name, spec.params)
-        model.fit([train_tx[i] for i in idx], [train_y[i] for i in idx])
-        predicted = np.array(model.predict(test_tx))
+        subset_y = [train_y[i] for i in idx]
+        if len(set(subset_y)) < 2:  # as 'txcat train' refuses, and so does the main fit
+            logger.warning("%s: --train-sizes %d gives training rows of one label; left out "
+                           "of the learning curve", spec.label, size)
+            continue
+        try:
+            model = create_strategy(spec.name, spec.params)
+            model.fit([train_tx[i] for i in idx], subset_y)
+            predicted = np.array(model.predict(test_tx))
+        except Exception as exc:  # one point must not cost the strategy its main score
+            logger.warning("%s: --train-sizes %d left out of the learning curve: %s",
+                           spec.label, size, exc)
+            continue
         points.append({"train_rows": int(size),
                        "accuracy": float(np.mean(predicted == np.array(test_y)))})
     return points
