@@ -336,3 +336,19 @@ def test_a_model_missing_its_tokenizer_files_is_refused(missing: list[str],
         (tmp_path / "m" / name).unlink()
     with pytest.raises(ModelError, match="missing or damaged"):
         load_model(tmp_path / "m")
+
+
+def test_every_saved_file_gets_the_users_usual_permissions(fitted: BertStrategy,
+                                                          tmp_path: Path) -> None:
+    """safetensors writes its file private (0600): a model folder shared with another
+    account or a service would then not load. Every file gets what the umask gives."""
+    import os
+
+    from txcat.output import default_mode
+
+    save_model(fitted, tmp_path / "m")
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "m").iterdir()}
+    assert "model.safetensors" in modes
+    assert set(modes.values()) == {default_mode()}, modes
+    assert (tmp_path / "m").stat().st_mode & 0o777 == default_mode(directory=True)
+    assert os.access(tmp_path / "m" / "model.safetensors", os.R_OK)

@@ -126,6 +126,19 @@ def default_mode(directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~umask
 
 
+def _usual_modes(tree: Path) -> None:
+    """Give ``tree`` and all in it the permissions the umask gives new files.
+
+    Libraries write some files private through temporary files (safetensors'
+    weights are 0600): a model folder shared with another account or a service
+    could not then be loaded.
+    """
+    tree.chmod(default_mode(directory=True))
+    for path in tree.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(default_mode(directory=path.is_dir()))
+
+
 @contextlib.contextmanager
 def replaced_directory(directory: str | Path) -> Iterator[Path]:
     """Build a directory in a private staging sibling (yielded); on success swap it in.
@@ -143,7 +156,7 @@ def replaced_directory(directory: str | Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {directory}: {exc.strerror}") from None
     try:
         yield staging
-        staging.chmod(default_mode(directory=True))
+        _usual_modes(staging)
         if target.is_dir() and any(target.iterdir()):
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
             target.rename(old / "previous")
