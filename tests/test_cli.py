@@ -706,3 +706,12 @@ def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes(tmp_path: Path) -> N
         stderr = result.stderr.decode("utf-8")
         assert f"{kind}: {tmp_path}/{stem.decode()}\\xe7.csv" in stderr, stderr
         assert "\\udc" not in stderr
+
+
+def test_train_finds_an_output_it_cannot_write_before_training(tmp_path: Path) -> None:
+    """For bert or lora, finding it after training threw away minutes of work."""
+    labeled = SAMPLES / "labeled" / "c6.csv"
+    result = CliRunner().invoke(main, ["train", str(labeled), "-o", "/proc/txcat-model"])
+    assert result.exit_code == 1
+    assert "cannot write /proc/txcat-model" in result.stderr
+    assert "training" not in result.stderr

@@ -15,7 +15,7 @@ from typing import Any
 
 from txcat import __version__
 from txcat.errors import ModelError, StrategyError, TxcatError
-from txcat.output import file_in_the_way, replaced_directory
+from txcat.output import check_can_create, file_in_the_way, replaced_directory
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
@@ -23,7 +23,8 @@ FORMAT_VERSION = 1
 
 
 def check_model_target(directory: str | Path) -> Path:
-    """Refuse, before any training, to save over something that is not a txcat model."""
+    """Refuse, before any training, to save over something that is not a txcat model,
+    or where no folder can be made."""
     target = Path(directory).resolve()
     if target.exists() and not target.is_dir():
         raise ModelError(f"{directory}: is a file; a model is saved as a directory")
@@ -33,6 +34,7 @@ def check_model_target(directory: str | Path) -> Path:
     if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):
         raise ModelError(f"{directory}: exists and is not a txcat model directory; "
                          "choose a new or empty directory")
+    check_can_create(target, directory)
     return target
 
 

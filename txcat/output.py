@@ -115,6 +115,18 @@ def open_output(path: str | Path | None) -> Iterator[IO[str]]:
         raise
 
 
+def check_can_create(target: Path, shown: str | Path) -> None:
+    """Make sure a directory can be created beside ``target`` (as :func:`replaced_directory`
+    will), by making and removing one: permission bits do not tell (root, read-only
+    or special file systems). For checks before long work, not after it."""
+    parent = target.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
+
+
 def default_mode(directory: bool = False) -> int:
     """The permissions a new file (or directory) gets under the current umask.
 

@@ -7,14 +7,12 @@ so a failed run never leaves half a report.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from txcat.bench.split import Split
 from txcat.errors import OutputError
-from txcat.output import file_in_the_way, replaced_directory
+from txcat.output import check_can_create, file_in_the_way, replaced_directory
 from txcat.training import LabeledData
 from txcat.wording import counted
 
@@ -37,15 +35,10 @@ def check_report_target(directory: str | Path) -> Path:
             (target / RESULTS).is_file() and (target / SPLIT).is_file()):
         raise OutputError(f"{directory}: exists and is not a txcat bench report; choose a new "
                           "or empty folder")
-    parent = target.resolve().parent
     in_the_way = file_in_the_way(target.resolve())
     if in_the_way is not None:
         raise OutputError(f"cannot write {directory}: {in_the_way} is a file")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write {directory}: {exc.strerror or exc}") from None
+    check_can_create(target, directory)
     return target
 
 
