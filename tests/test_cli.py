@@ -715,3 +715,21 @@ def test_train_finds_an_output_it_cannot_write_before_training(tmp_path: Path) -
     assert result.exit_code == 1
     assert "cannot write /proc/txcat-model" in result.stderr
     assert "training" not in result.stderr
+
+
+@pytest.mark.parametrize("header", ["label,label", "label,categoria"])
+def test_two_columns_that_look_like_labels_are_pointed_out(header: str,
+                                                           tmp_path: Path) -> None:
+    """Two label columns (a repeated 'label', or 'label' beside a bank's 'categoria')
+    that disagree: the first is used, and the user is told which and how to choose."""
+    first, second = header.split(",")
+    rows = [f"01/09/2024,-{i}.00,Padaria Sol {i},NECESSIDADE,TRABALHO" for i in range(1, 5)]
+    rows += [f"02/09/2024,-{i}.00,Bar Lua {i},LAZER,TRABALHO" for i in range(1, 5)]
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text(f"data,valor,descricao,{header}\n" + "\n".join(rows) + "\n",
+                       encoding="utf-8")
+    code, _, err = run("train", str(labeled), "-o", str(tmp_path / "m"))
+    assert code == 0, err
+    second_name = "label_2" if second == first else second
+    assert (f"rotulado.csv: columns '{first}' and '{second_name}' both look like the label "
+            f"column; '{first}' is used (name another with --label-column)") in err

@@ -32,6 +32,19 @@ def find_label_column(columns: Sequence[str], name: str | None = None) -> str | 
     return first_column(columns, LABEL_COLUMN_ALIASES)
 
 
+def label_column_candidates(columns: Sequence[str]) -> list[str]:
+    """Every column called like a label column, a repeated one's copies ('label_2')
+    included: more than one makes :func:`find_label_column`'s choice worth saying."""
+    names = set(columns)
+    found = []
+    for column in columns:
+        base, _, number = column.rpartition("_")
+        if column_key(column) in LABEL_COLUMN_ALIASES or (
+                number.isdigit() and base in names and column_key(base) in LABEL_COLUMN_ALIASES):
+            found.append(column)
+    return found
+
+
 def normalise_label(value: str) -> str:
     """Labels compare case- and space-insensitively; they are stored upper-case."""
     return value.strip().upper()

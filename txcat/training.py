@@ -21,6 +21,7 @@ from txcat.labels import (
     DEFAULT_LABELS,
     REVIEW_LABEL,
     find_label_column,
+    label_column_candidates,
     normalise_label,
 )
 from txcat.reading import ColumnOverrides, open_statement
@@ -90,6 +91,12 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
                           "no label column found (looked for label, categoria, informação)")
                 raise LabelError(f"{statement.name}: {looked}; columns are: "
                                  f"{', '.join(statement.columns)}; name it with --label-column")
+            others = [c for c in label_column_candidates(statement.columns) if c != column]
+            if label_column is None and others:
+                logger.warning("%s: columns %s %s look like the label column; %r is used "
+                               "(name another with --label-column)", statement.name,
+                               " and ".join(repr(c) for c in [column, *others]),
+                               "both" if len(others) == 1 else "all", column)
             data.sources.append(statement.name)
             for tx in statement:
                 value = normalise_label(tx.raw.get(column, ""))
