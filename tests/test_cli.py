@@ -733,3 +733,17 @@ def test_two_columns_that_look_like_labels_are_pointed_out(header: str,
     second_name = "label_2" if second == first else second
     assert (f"rotulado.csv: columns '{first}' and '{second_name}' both look like the label "
             f"column; '{first}' is used (name another with --label-column)") in err
+
+
+def test_a_model_that_would_answer_labels_outside_the_set_is_not_saved(tmp_path: Path) -> None:
+    """zero-shot takes its labels from its descriptions: one for SAUDE, with the set
+    left at the default three, would print SAUDE rows no one asked for."""
+    descriptions = tmp_path / "desc.json"
+    descriptions.write_text(json.dumps({"LAZER": ["bar"], "NECESSIDADE": ["mercado"],
+                                        "TRABALHO": ["posto"], "SAUDE": ["hospital"]}))
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "--strategy", "zero-shot",
+                       "-p", f"descriptions_file={descriptions}", "-o", str(tmp_path / "z"))
+    assert code == 1
+    assert ("zero-shot answers SAUDE, which is not in the label set (LAZER, NECESSIDADE, "
+            "TRABALHO); add it with --labels, or leave it out") in err
+    assert not (tmp_path / "z").exists()

@@ -439,6 +439,13 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
                 if hasattr(model, "progress"):
                     model.progress = None
         seconds = time.perf_counter() - start
+        outside = [label for label in model.labels_ if label not in labels]
+        if outside:  # zero-shot's come from its descriptions, not from the rows
+            one = len(outside) == 1
+            raise StrategyError(f"{strategy} answers {', '.join(outside)}, which "
+                                f"{'is' if one else 'are'} not in the label set "
+                                f"({', '.join(labels)}); add {'it' if one else 'them'} with "
+                                f"--labels, or leave {'it' if one else 'them'} out")
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
 
