@@ -205,6 +205,21 @@ def test_an_unknown_base_model_is_a_clear_error(tmp_path: Path) -> None:
         BertStrategy(base_model=str(tmp_path / "empty")).fit(txs, labels)
 
 
+@pytest.mark.parametrize("name", ["/no/such/folder", "./modelos/bert", "~/modelos/bert",
+                                  "modelos/bert/final"])
+def test_a_path_that_does_not_exist_is_called_a_missing_folder(name: str) -> None:
+    """A path is not a Hub id (org/name): 'the Hub could not be reached; download
+    /no/such/folder' sent the user looking for a network problem."""
+    from txcat.strategies.neural import load_pretrained
+
+    def loader(name: str, **kwargs: object) -> None:
+        raise OSError("not there")
+
+    with pytest.raises(ModelError, match=rf"cannot load base model '{name}': no such folder "
+                                         r"\(OSError\)$"):
+        load_pretrained(loader, name, "base model")
+
+
 def test_an_unreachable_hub_fails_at_once_instead_of_retrying(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Offline, huggingface_hub retries a download for about 50 s before failing; a

@@ -97,9 +97,13 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
     A ``.gguf`` file (llama.cpp's one-file models) is read by transformers, which
     dequantizes its weights; it needs the ``gguf`` package.
     """
+    shown, name = name, os.path.expanduser(name)  # '-p base_model=~/x' is not expanded
     if name.lower().endswith(".gguf") and os.path.isfile(name):
         return _load_gguf(loader, name, what, **kwargs)
     local = os.path.exists(name)
+    if not local and _is_a_path(shown):
+        kind = "file" if name.lower().endswith(".gguf") else "folder"
+        raise ModelError(f"cannot load {what} {shown!r}: no such {kind} (OSError)")
     reached = False
     try:
         if local or kwargs.get("local_files_only"):
@@ -116,10 +120,16 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
                  "the Hugging Face Hub could not be reached")
         hint = ("the folder does not hold a transformers model" if local else
                 f"it is not a local folder and {where}; download it elsewhere (e.g. "
-                f"'huggingface-cli download {name} --local-dir DIR') and pass the folder "
+                f"'huggingface-cli download {shown} --local-dir DIR') and pass the folder "
                 f"as {local_option}")
-        raise ModelError(f"cannot load {what} {name!r}: {hint} ({type(exc).__name__})") \
+        raise ModelError(f"cannot load {what} {shown!r}: {hint} ({type(exc).__name__})") \
             from None
+
+
+def _is_a_path(name: str) -> bool:
+    """A folder path rather than a Hub id, which is 'org/name' or 'name'."""
+    return (name.startswith(("/", "./", "../", "~", ".\\")) or name.count("/") > 1
+            or "\\" in name or name.lower().endswith(".gguf"))
 
 
 def _load_gguf(loader: Callable[..., Any], path: str, what: str, **kwargs: Any) -> Any:
