@@ -222,3 +222,14 @@ def test_a_vocabulary_index_out_of_place_is_damage_found_at_load(index: object,
     (tmp_path / "m" / "tfidf.json").write_text(json.dumps(state))
     with pytest.raises(ModelError, match="missing or damaged"):
         load_model(tmp_path / "m")
+
+
+@pytest.mark.parametrize("bad", [None, "", "  ", 3])
+def test_a_label_that_is_not_text_is_refused_at_fit(bad: object) -> None:
+    """From the Python API nothing stands between a column of None and the model: it
+    would learn None as a label and answer it."""
+    descriptions, labels = zip(*TRAIN, strict=True)
+    given = [*labels[:-1], bad]
+    with pytest.raises(StrategyError, match=rf"label of row {len(labels)} is {bad!r}; "
+                                            "labels are non-empty text"):
+        TfidfStrategy().fit(txs(*descriptions), given)  # type: ignore[arg-type]

@@ -133,6 +133,9 @@ def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]
         raise StrategyError(f"{len(transactions)} transactions but {len(labels)} labels")
     if not transactions:
         raise StrategyError("no training rows: the labeled file(s) hold no data rows")
+    for row, label in enumerate(labels, start=1):
+        if not isinstance(label, str) or not label.strip():
+            raise StrategyError(f"label of row {row} is {label!r}; labels are non-empty text")
 
 
 def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: str) -> None:
