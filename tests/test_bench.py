@@ -438,3 +438,11 @@ def test_a_learning_curve_point_of_one_label_is_left_out_as_train_would_refuse_i
     assert [p["train_rows"] for p in entry["learning_curve"]] == [
         entry["learning_curve"][0]["train_rows"]] and \
         entry["learning_curve"][0]["train_rows"] > 1
+
+
+def test_a_strategy_given_twice_in_strategies_is_refused() -> None:
+    """Its two runs would share one row of the table and one chart file."""
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies",
+                                       "tfidf,tfidf:C=2, tfidf"])
+    assert result.exit_code == 1
+    assert "'tfidf' is given twice in --strategies; give it once" in result.stderr

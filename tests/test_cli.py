@@ -747,3 +747,30 @@ def test_a_model_that_would_answer_labels_outside_the_set_is_not_saved(tmp_path:
     assert ("zero-shot answers SAUDE, which is not in the label set (LAZER, NECESSIDADE, "
             "TRABALHO); add it with --labels, or leave it out") in err
     assert not (tmp_path / "z").exists()
+
+
+@pytest.mark.parametrize("command", [["train", "-", "-", "-o", "m"], ["bench", "-", "-"],
+                                     ["export", "-", "-", "--format", "alpaca", "-o", "t.jsonl"]])
+def test_standard_input_given_twice_is_a_usage_error_for_every_command(
+        command: list[str]) -> None:
+    result = CliRunner().invoke(main, command, input="data,valor,descricao,label\n")
+    assert result.exit_code == 2, result.output
+    assert "'-' (standard input) is given more than once" in result.stderr
+
+
+def test_check_jsonl_reads_standard_input_like_the_other_commands() -> None:
+    line = json.dumps({"instruction": "x", "input": "Padaria Sol", "output": "NECESSIDADE"})
+    result = CliRunner().invoke(main, ["check-jsonl", "-", "--format", "alpaca"],
+                                input=(line + "\n") * 12)
+    assert "-: 12 examples (LAZER 0, NECESSIDADE 12, TRABALHO 0)" in result.stdout
+
+
+def test_the_label_column_read_as_the_description_is_refused(tmp_path: Path) -> None:
+    """The model would learn each row's label from the label itself: 100% on
+    its own rows, and nothing for a statement."""
+    labeled = SAMPLES / "labeled" / "c6.csv"
+    code, _, err = run("train", str(labeled), "--description-column", "label",
+                       "-o", str(tmp_path / "m"))
+    assert code == 1
+    assert "c6.csv: the label column 'label' is also read as the description" in err
+    assert not (tmp_path / "m").exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,6 +76,12 @@ def _quiet_option(command: F) -> F:
 
     return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=quiet,
                         help="Only print warnings and errors on stderr.")(command)
+
+
+def _read_stdin_once(files: Sequence[str]) -> None:
+    if list(files).count("-") > 1:
+        raise click.UsageError("'-' (standard input) is given more than once; it can be "
+                               "read only once")
 
 
 @contextlib.contextmanager
@@ -235,9 +241,7 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             raise click.UsageError("give --model or --strategy, not both")
         if address and engine != "ray":
             raise click.UsageError("--address is for --engine ray (the Ray cluster to join)")
-        if files.count("-") > 1:
-            raise click.UsageError("'-' (standard input) is given more than once; it can be "
-                                   "read only once")
+        _read_stdin_once(files)
         if engine == "ray":
             _classify_on_ray(tuple(str(f) for f in expand_folders(files)), output, fmt,
                              model_dir, strategy, threshold, address)
@@ -400,6 +404,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
     A labeled file is any statement txcat reads plus a label column; a folder
     stands for its .csv files. Use the result with 'txcat classify FILE --model DIR'.
     """
+    _read_stdin_once(files)
     with _user_errors():
         import time
 
@@ -543,6 +548,7 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
     the confusion matrix, fit time, prediction rows/s and model size, so you can
     pick the strategy that is best on your own data.
     """
+    _read_stdin_once(files)
     with _user_errors():
         from txcat.bench.report import check_report_target, write_report
         from txcat.bench.runner import default_specs, parse_specs, run_benchmark, scored
@@ -625,6 +631,7 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
         from txcat.output import refuse_overwriting_inputs
         from txcat.training import expand_folders, read_labeled
 
+        _read_stdin_once(files)
         source = click.get_current_context().get_parameter_source
         shaped = group_by_merchant or source("validation_size") is not \
             click.core.ParameterSource.DEFAULT

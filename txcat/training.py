@@ -91,6 +91,11 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
                           "no label column found (looked for label, categoria, informação)")
                 raise LabelError(f"{statement.name}: {looked}; columns are: "
                                  f"{', '.join(statement.columns)}; name it with --label-column")
+            if column in statement.layout.description:
+                raise LabelError(f"{statement.name}: the label column {column!r} is also read "
+                                 "as the description; the model would learn the labels from "
+                                 "themselves (name the description with --description-column, "
+                                 "or the labels with --label-column)")
             others = [c for c in label_column_candidates(statement.columns) if c != column]
             if label_column is None and others:
                 logger.warning("%s: columns %s %s look like the label column; %r is used "

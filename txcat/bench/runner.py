@@ -62,7 +62,7 @@ def parse_specs(text: str) -> list[StrategySpec]:
     """
     from txcat.plugins import check_strategy_params, param_value, registered_strategy
 
-    specs = []
+    specs: list[StrategySpec] = []
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
@@ -82,7 +82,10 @@ def parse_specs(text: str) -> list[StrategySpec]:
                 raise TxcatError(f"strategy spec {part!r}: {key} is given twice; give it once")
             params[key] = param_value(value)
         check_strategy_params(registered_strategy(name.strip()), params)
-        specs.append(StrategySpec(name.strip(), params))
+        spec = StrategySpec(name.strip(), params)
+        if any(other.label == spec.label for other in specs):  # one row, one chart file
+            raise TxcatError(f"{part!r} is given twice in --strategies; give it once")
+        specs.append(spec)
     if not specs:
         raise TxcatError("no strategy named in --strategies")
     return specs

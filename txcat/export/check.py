@@ -12,7 +12,9 @@ file that cannot be opened raises :class:`~txcat.export.errors.ExportError`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,11 +120,13 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
     answers: Counter[str] = Counter()
     unknown: dict[str, tuple[int, int]] = {}  # key -> (first line, lines with it)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below; open errors are reported
+        # '-' is standard input, as for the other commands (left open: not ours to close)
+        handle = (contextlib.nullcontext(sys.stdin.buffer) if str(path) == "-"
+                  else open(path, "rb"))  # noqa: SIM115 - closed below; errors are reported
     except OSError as exc:
         raise ExportError(f"{path}: cannot open: {exc.strerror or exc}") from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+    with handle as lines:
+        for number, raw in enumerate(lines, start=1):
             problems, record = _parse_line(number, raw)
             report.lines = number
             if raw.strip():
