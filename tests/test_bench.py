@@ -446,3 +446,25 @@ def test_a_strategy_given_twice_in_strategies_is_refused() -> None:
                                        "tfidf,tfidf:C=2, tfidf"])
     assert result.exit_code == 1
     assert "'tfidf' is given twice in --strategies; give it once" in result.stderr
+
+
+def test_test_rows_that_are_also_training_rows_are_pointed_out(tmp_path: Path) -> None:
+    """A --test file that is a renamed copy of a training file scores 1.000 and means
+    nothing: the rows are counted and the user told."""
+    copy = tmp_path / "teste.csv"
+    copy.write_bytes(FILES[0].read_bytes())
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "--test", str(copy)])
+    assert result.exit_code == 0, result.output
+    rows = len(read_labeled([FILES[0]]).labels)
+    assert (f"{rows} of the {rows} test rows are also training rows (same date, amount "
+            "and description)") in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--split", "random"], ["--test-size", "0.3"]])
+def test_split_options_with_a_test_file_are_usage_errors(option: list[str],
+                                                         tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "--test", str(FILES[1]), *option])
+    assert result.exit_code == 2
+    assert f"{option[0]} shapes a split of the training files; with --test" in result.stderr

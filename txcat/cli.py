@@ -78,6 +78,18 @@ def _quiet_option(command: F) -> F:
                         help="Only print warnings and errors on stderr.")(command)
 
 
+def _warn_shared_rows(train: Any, test: Any) -> None:
+    """A --test file that repeats training rows (a renamed copy, an overlapping
+    export) scores what was learned: say how many."""
+    seen = {(t.date, t.amount, t.description) for t in train.transactions}
+    shared = sum((t.date, t.amount, t.description) in seen for t in test.transactions)
+    if shared:
+        logging.getLogger("txcat").warning(
+            "%d of the %s are also training rows (same date, amount and description): they "
+            "are learned before they are scored, so the scores say less", shared,
+            counted(len(test.transactions), "test row"))
+
+
 def _read_stdin_once(files: Sequence[str]) -> None:
     if list(files).count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be "
@@ -557,6 +569,11 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         from txcat.output import is_one_of
         from txcat.training import expand_folders, read_labeled
 
+        source = click.get_current_context().get_parameter_source
+        for name, option in (("method", "--split"), ("test_size", "--test-size")):
+            if test_file and source(name) is not click.core.ParameterSource.DEFAULT:
+                raise click.UsageError(f"{option} shapes a split of the training files; with "
+                                       "--test every training row trains and FILE's rows test")
         labels = _label_set(label_set)
         sizes = _parse_train_sizes(train_sizes)
         specs = (parse_specs(strategy_specs) if strategy_specs is not None
@@ -564,12 +581,15 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         overrides = _overrides(columns)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=overrides)
-        if test_file and is_one_of(test_file, expand_folders(files)):
+        same_file = test_file is not None and is_one_of(test_file, expand_folders(files))
+        if same_file:
             logging.getLogger("txcat").warning(
                 "--test %s is also a training file: its rows are learned before they are "
                 "scored, so the scores say little", test_file)
         test_data = read_labeled([test_file], label_column=label_column, labels=labels,
                                  overrides=overrides) if test_file else None
+        if test_data is not None and not same_file:
+            _warn_shared_rows(data, test_data)
         split = make_split(data, method, test_size=test_size, seed=seed, test_data=test_data)
         if report_dir is not None:
             check_report_target(report_dir)
