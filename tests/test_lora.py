@@ -226,3 +226,19 @@ def test_training_batches_rows_of_similar_length(tiny_decoder: str,
     assert len(lengths) == 12 and len(set(lengths)) == 12  # each row once
     by_length = [lengths[i : i + 4] for i in range(0, 12, 4)]
     assert sorted(sorted(batch) for batch in widths) == by_length
+
+
+def test_gradient_checkpointing_trains_the_same_model_in_less_memory(
+        tiny_decoder: str) -> None:
+    """It recomputes each layer's activations in the backward pass instead of keeping
+    them: the same losses and weights (no dropout), at the cost of time."""
+    txs, labels = rows(NAMES[:6])
+    plain = tiny(tiny_decoder, epochs=2, dropout=0.0).fit(txs, labels)
+    checkpointed = tiny(tiny_decoder, epochs=2, dropout=0.0,
+                        gradient_checkpointing=True).fit(txs, labels)
+    assert checkpointed.model_.base_model.model.is_gradient_checkpointing
+    assert not plain.model_.base_model.model.is_gradient_checkpointing
+    np.testing.assert_allclose([h["train_loss"] for h in checkpointed.history_],
+                               [h["train_loss"] for h in plain.history_], rtol=1e-4)
+    np.testing.assert_allclose(checkpointed.predict_proba(txs), plain.predict_proba(txs),
+                               atol=1e-4)

@@ -69,6 +69,9 @@ class LoraSettings:
     validation_fraction: float = 0.1
     patience: int = 1
     directory_hints: bool = True  # the kinds of directory merchants named in the row
+    # Recompute activations in the backward pass instead of keeping them: on the samples
+    # with hints, peak memory 3.5 GB instead of 7.7, training about 1.4x slower.
+    gradient_checkpointing: bool = False
     precision: str = "auto"
     device: str = "auto"
 
@@ -191,6 +194,10 @@ class LoraStrategy(Strategy):
             self.model_: Any = get_peft_model(base, config)
         except ValueError as exc:  # e.g. target modules absent from this architecture
             raise StrategyError(f"lora: {exc}") from None
+        if s.gradient_checkpointing:
+            base.gradient_checkpointing_enable(
+                gradient_checkpointing_kwargs={"use_reentrant": False})
+            self.model_.enable_input_require_grads()  # the frozen embeddings' output
         self.model_.to(self.device_)
         pairs = {(self.prompt(tx), label) for tx, label in zip(transactions, labels,
                                                                  strict=True)}
