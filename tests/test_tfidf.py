@@ -233,3 +233,23 @@ def test_a_label_that_is_not_text_is_refused_at_fit(bad: object) -> None:
     with pytest.raises(StrategyError, match=rf"label of row {len(labels)} is {bad!r}; "
                                             "labels are non-empty text"):
         TfidfStrategy().fit(txs(*descriptions), given)  # type: ignore[arg-type]
+
+
+def test_saving_over_a_model_folder_keeps_the_users_own_files(tmp_path: Path) -> None:
+    """A model folder is replaced whole: a file the user put there (notes.txt) was
+    deleted without a word. The manifest lists the model's files, so any other file
+    stops the save, before training when it comes from 'txcat train'."""
+    from txcat.modeldir import check_model_target
+
+    save_model(fitted(), tmp_path / "m")
+    listed = json.loads((tmp_path / "m" / MANIFEST).read_text())["files"]
+    assert sorted(listed) == ["tfidf.json", "tfidf.npz"]
+    (tmp_path / "m" / ".DS_Store").write_bytes(b"\0")  # a file browser's: not data
+    save_model(fitted(), tmp_path / "m")  # the model's own files: replaced as before
+    (tmp_path / "m" / "notas.txt").write_text("meus comentários")
+    with pytest.raises(ModelError, match=r"m: holds files that are not the model's "
+                                         r"\(notas.txt\)"):
+        check_model_target(tmp_path / "m")
+    with pytest.raises(ModelError, match="not the model's"):
+        save_model(fitted(), tmp_path / "m")
+    assert (tmp_path / "m" / "notas.txt").read_text() == "meus comentários"

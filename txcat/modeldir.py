@@ -34,8 +34,40 @@ def check_model_target(directory: str | Path) -> Path:
     if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):
         raise ModelError(f"{directory}: exists and is not a txcat model directory; "
                          "choose a new or empty directory")
+    others = _files_not_the_models(target)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise ModelError(f"{directory}: holds files that are not the model's ({shown}); "
+                         "saving a model replaces the folder: move them, or choose another "
+                         "directory")
     check_can_create(target, directory)
     return target
+
+
+def _files_in(directory: Path) -> list[str]:
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                  if p.is_file())
+
+
+def _files_not_the_models(directory: Path) -> list[str]:
+    """Files in a saved model's folder that its manifest does not list (the user's own).
+
+    Models saved before the manifest listed its files cannot be checked this way."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(listed, list):
+        return []
+    return [f for f in _files_in(directory) if f != MANIFEST and f not in listed
+            and not _os_litter(f)]
+
+
+def _os_litter(path: str) -> bool:
+    """What a file browser leaves in a folder it showed: nobody's data."""
+    name = path.rsplit("/", 1)[-1]
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("._")
 
 
 def save_model(strategy: Strategy, directory: str | Path, *,
@@ -53,6 +85,8 @@ def save_model(strategy: Strategy, directory: str | Path, *,
             "params": strategy.get_params(),
             "training": dict(training or {}),
             "metrics": dict(metrics or {}),
+            # What the folder holds: any other file is the user's, kept from deletion.
+            "files": _files_in(staging),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")
