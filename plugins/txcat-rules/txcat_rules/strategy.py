@@ -6,9 +6,9 @@ rule per counterpart the labels agree on, plus rules for the chains of txcat's
 merchant directory (see :mod:`txcat_rules.learn`).
 
 A row some rule matches gets ``confidence`` for that rule's label and the rest
-spread evenly; a row no rule matches gets a uniform distribution, so a cascade
-("the first strategy confident enough answers") passes it on, and ``txcat classify
---threshold`` sends it to REVISAR.
+spread evenly; a row no rule matches gets no answer (all zero, as strategies
+abstain), so a cascade ("the first strategy confident enough answers") passes it
+on, ``txcat classify`` labels it REVISAR, and ``txcat bench`` scores it as wrong.
 
 Saved as ``rules.toml`` (the same format a user writes) beside ``txcat.json``; no
 pickles.
@@ -152,9 +152,12 @@ class RulesStrategy(Strategy):
 
         self.check_fitted()
         k = len(self.labels_)
-        proba = np.full((len(transactions), k), 1.0 / k)
         if k == 1:
-            return proba
+            return np.ones((len(transactions), 1))
+        # A row no rule matches gets no answer (all zero), the strategies' way to
+        # abstain: REVISAR, or the next member of a cascade. An even spread made it the
+        # first label, a guess bench then scored as an answer.
+        proba = np.zeros((len(transactions), k))
         column = {label: j for j, label in enumerate(self.labels_)}
         rest = (1.0 - self.confidence) / (k - 1)
         for row, index in enumerate(self.matched(transactions)):
