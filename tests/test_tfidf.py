@@ -253,3 +253,15 @@ def test_saving_over_a_model_folder_keeps_the_users_own_files(tmp_path: Path) ->
     with pytest.raises(ModelError, match="not the model's"):
         save_model(fitted(), tmp_path / "m")
     assert (tmp_path / "m" / "notas.txt").read_text() == "meus comentários"
+
+
+def test_a_label_not_in_txcats_form_is_refused_at_fit() -> None:
+    """Files' labels are read upper-case and stripped; from the Python API 'lazer'
+    made a cascade of rules (which upper-cases) and tfidf (which did not) answer six
+    labels. The error says how to put them in that form."""
+    descriptions, labels = zip(*TRAIN, strict=True)
+    given = [label.lower() for label in labels]
+    with pytest.raises(StrategyError, match=r"label of row 1 is '\w+'; labels are upper-case "
+                                            r"without surrounding spaces \('[A-Z]+'\): "
+                                            r"txcat.labels.normalise_label gives that form"):
+        TfidfStrategy().fit(txs(*descriptions), given)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import StrategyError, UnknownParameterError
+from txcat.labels import normalise_label
 from txcat.transactions import Transaction
 
 if TYPE_CHECKING:
@@ -136,6 +137,10 @@ def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]
     for row, label in enumerate(labels, start=1):
         if not isinstance(label, str) or not label.strip():
             raise StrategyError(f"label of row {row} is {label!r}; labels are non-empty text")
+        if label != normalise_label(label):  # as files' labels are read: one form for all
+            raise StrategyError(f"label of row {row} is {label!r}; labels are upper-case "
+                                f"without surrounding spaces ({normalise_label(label)!r}): "
+                                "txcat.labels.normalise_label gives that form")
 
 
 def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: str) -> None:
