@@ -774,3 +774,4 @@ def test_the_label_column_read_as_the_description_is_refused(tmp_path: Path) -> 
     assert code == 1
     assert "c6.csv: the label column 'label' is also read as the description" in err
     assert not (tmp_path / "m").exists()
+

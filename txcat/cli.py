@@ -421,6 +421,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         import time
 
         from txcat.errors import StrategyError
+        from txcat.labels import normalise_label
         from txcat.modeldir import check_model_target, save_model
         from txcat.plugins import create_strategy
         from txcat.training import check_trainable, read_labeled
@@ -456,7 +457,11 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
                 if hasattr(model, "progress"):
                     model.progress = None
         seconds = time.perf_counter() - start
-        outside = [label for label in model.labels_ if label not in labels]
+        # A label set given as a parameter (the rules plugin's '-p labels=A,B') was asked for.
+        asked = parsed.get("labels")
+        asked = asked.split(",") if isinstance(asked, str) else asked
+        allowed = {*labels, *(normalise_label(str(a)) for a in asked or ())}
+        outside = [label for label in model.labels_ if label not in allowed]
         if outside:  # zero-shot's come from its descriptions, not from the rows
             one = len(outside) == 1
             raise StrategyError(f"{strategy} answers {', '.join(outside)}, which "

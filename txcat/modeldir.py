@@ -64,6 +64,16 @@ def _files_not_the_models(directory: Path) -> list[str]:
             and not _os_litter(f)]
 
 
+def _listed_but_missing(directory: Path, manifest: dict[str, Any]) -> list[str]:
+    """Files the manifest lists that are gone. Loaders do not always notice: without
+    its tokenizer files transformers builds a tokenizer of a few tokens, and every row
+    would be labeled wrong without a word."""
+    listed = manifest.get("files")
+    if not isinstance(listed, list):  # saved before the manifest listed its files
+        return []
+    return [f for f in listed if isinstance(f, str) and not (directory / f).is_file()]
+
+
 def _os_litter(path: str) -> bool:
     """What a file browser leaves in a folder it showed: nobody's data."""
     name = path.rsplit("/", 1)[-1]
@@ -134,6 +144,11 @@ def load_model(directory: str | Path) -> Strategy:
         raise StrategyError(f"{directory}: made by strategy {name!r}, which is not installed "
                             f"here (installed: {', '.join(sorted(strategies))})")
     params = dict(manifest.get("params", {}))
+    missing = _listed_but_missing(Path(directory), manifest)
+    if missing:  # e.g. bert without tokenizer.json: transformers would build a 5-token one
+        raise ModelError(f"{directory}: model files are missing or damaged "
+                         f"({', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                         "missing)")
     try:
         usable, reason = availability_of(strategies[name], params)
     except StrategyError as exc:

@@ -298,13 +298,6 @@ class BertStrategy(Strategy):
 
         from txcat.strategies.neural import load_pretrained
 
-        # Without these transformers still builds a tokenizer (of five tokens, or one
-        # that no longer lowercases) and every row would be labeled wrong, silently.
-        if not (directory / "tokenizer_config.json").is_file() or \
-                not any((directory / name).is_file() for name in _VOCABULARY_FILES):
-            raise ModelError(f"{directory}: model files are missing or damaged (the "
-                             f"tokenizer needs tokenizer_config.json and one of "
-                             f"{', '.join(_VOCABULARY_FILES)})")
         strategy = cls(**cls.saved_params(params))
         strategy._setup()
         strategy.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, str(directory),
@@ -320,12 +313,6 @@ class BertStrategy(Strategy):
         strategy.net_.eval()
         strategy.labels_ = list(labels)
         return strategy
-
-
-#: A saved tokenizer's vocabulary: the fast tokenizer's file, or a slow one's
-#: (WordPiece, BPE, SentencePiece), for base models that have no fast tokenizer.
-_VOCABULARY_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "spiece.model",
-                     "sentencepiece.bpe.model")
 
 
 def as_a_bank_might_print(description: str, rng: random.Random) -> str:

@@ -108,6 +108,21 @@ def test_txcat_cli_lists_trains_and_classifies_with_rules(tmp_path: Path,
                                            "f7,TRABALHO", "g8,REVISAR"]
 
 
+def test_a_label_set_given_as_labels_is_not_refused_by_train(tmp_path: Path,
+                                                             registered: None) -> None:
+    """'-p labels=A,B,C' is this plugin's documented label set: txcat train, which
+    refuses a model answering labels nobody asked for, counts it as asked for."""
+    import json
+
+    labeled = write(tmp_path / "labeled.csv", LABELED_CSV)
+    trained = CliRunner().invoke(txcat_main, [
+        "train", str(labeled), "-o", str(tmp_path / "m"), "--strategy", "rules",
+        "-p", "labels=LAZER,NECESSIDADE,TRABALHO,SAUDE"])
+    assert trained.exit_code == 0, trained.output
+    manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
+    assert manifest["labels"] == ["LAZER", "NECESSIDADE", "SAUDE", "TRABALHO"]
+
+
 def test_python_m_learn_writes_an_editable_rules_file(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     labeled = write(tmp_path / "labeled.csv", LABELED_CSV)
