@@ -762,7 +762,7 @@ def test_check_jsonl_reads_standard_input_like_the_other_commands() -> None:
     line = json.dumps({"instruction": "x", "input": "Padaria Sol", "output": "NECESSIDADE"})
     result = CliRunner().invoke(main, ["check-jsonl", "-", "--format", "alpaca"],
                                 input=(line + "\n") * 12)
-    assert "-: 12 examples (LAZER 0, NECESSIDADE 12, TRABALHO 0)" in result.stdout
+    assert "<stdin>: 12 examples (LAZER 0, NECESSIDADE 12, TRABALHO 0)" in result.stdout
 
 
 def test_the_label_column_read_as_the_description_is_refused(tmp_path: Path) -> None:
@@ -775,3 +775,12 @@ def test_the_label_column_read_as_the_description_is_refused(tmp_path: Path) -> 
     assert "c6.csv: the label column 'label' is also read as the description" in err
     assert not (tmp_path / "m").exists()
 
+
+
+def test_checking_the_output_before_training_creates_no_folders(tmp_path: Path) -> None:
+    """The check makes and removes a test folder where the nearest folder exists; a
+    run that then fails (here on its labels) leaves no empty 'a/b' behind."""
+    code, _, err = run("train", str(SAMPLES / "labeled" / "c6.csv"), "--labels", "FOO,BAR",
+                       "-o", str(tmp_path / "a" / "b" / "m"))
+    assert code == 1, err
+    assert list(tmp_path.iterdir()) == []

@@ -81,7 +81,7 @@ def test_the_minimum_count_is_of_valid_examples(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
     assert result.exit_code == 1
     assert "8 valid examples (11 lines); alpaca fine-tuning needs at least 10" in result.stdout
-    assert f"{train}: 8 valid examples of 11 (LAZER " in result.stdout
+    assert f"{train}: 8 valid examples of 11 lines (LAZER " in result.stdout
     assert result.stdout.splitlines()[-1] == "4 errors found"
 
 
@@ -108,3 +108,12 @@ def test_the_line_count_counts_blank_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca"])
     assert f"{train}:6: blank line" in result.stdout
     assert "10 valid examples (12 lines)" in result.stdout
+    assert f"{train}: 10 valid examples of 12 lines (LAZER " in result.stdout  # the same count
+
+
+def test_check_jsonl_calls_standard_input_stdin() -> None:
+    line = json.dumps({"instruction": "x", "input": "Padaria Sol", "output": "NECESSIDADE"})
+    result = CliRunner().invoke(main, ["check-jsonl", "-", "--format", "alpaca"],
+                                input=(line + "\n") * 9 + "{broken\n")
+    assert "<stdin>:10: invalid JSON" in result.stdout
+    assert "<stdin>: 9 valid examples of 10 lines" in result.stdout

@@ -578,7 +578,8 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         for name, option in (("method", "--split"), ("test_size", "--test-size")):
             if test_file and source(name) is not click.core.ParameterSource.DEFAULT:
                 raise click.UsageError(f"{option} shapes a split of the training files; with "
-                                       "--test every training row trains and FILE's rows test")
+                                       f"--test every training row trains and the rows of "
+                                       f"{test_file} test")
         labels = _label_set(label_set)
         sizes = _parse_train_sizes(train_sizes)
         specs = (parse_specs(strategy_specs) if strategy_specs is not None
@@ -711,12 +712,14 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
 
         from txcat.export import check_jsonl
 
-        report = check_jsonl(file, fmt, labels=_label_set(label_set),
-                             price_per_million=price_per_million, epochs=epochs)
+        stdin = file == "-"  # as for the other commands
+        report = check_jsonl("<stdin>" if stdin else file, fmt, labels=_label_set(label_set),
+                             price_per_million=price_per_million, epochs=epochs,
+                             stream=sys.stdin.buffer if stdin else None)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         else:
-            file = _as_on_disk(file)
+            file = "<stdin>" if stdin else _as_on_disk(file)
             for problem in report.errors[:50]:
                 where = f"{file}:{problem.line}" if problem.line else file
                 click.echo(f"{where}: {problem.message}")
@@ -727,7 +730,7 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
             counts = ", ".join(f"{k} {v}" for k, v in report.label_counts.items())
             shown = counted(report.examples, "example")
             if report.valid_examples != report.examples:  # the label counts are of valid ones
-                shown = f"{report.valid_examples} valid examples of {report.examples}"
+                shown = f"{report.valid_examples} valid examples of {report.lines} lines"
             click.echo(f"{file}: {shown} ({counts})")
             how = (" (estimated at ~4 characters a token; install tiktoken for exact counts)"
                    if report.tokens_estimated else "")

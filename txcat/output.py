@@ -117,12 +117,14 @@ def open_output(path: str | Path | None) -> Iterator[IO[str]]:
 
 def check_can_create(target: Path, shown: str | Path) -> None:
     """Make sure a directory can be created beside ``target`` (as :func:`replaced_directory`
-    will), by making and removing one: permission bits do not tell (root, read-only
-    or special file systems). For checks before long work, not after it."""
-    parent = target.resolve().parent
+    will), by making and removing one in the nearest folder that exists: permission
+    bits do not tell (root, read-only or special file systems). For checks before
+    long work, not after it; no folder is left behind."""
+    nearest = target.resolve().parent
+    while not nearest.exists() and nearest != nearest.parent:  # made only when saving
+        nearest = nearest.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", dir=nearest))
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
 

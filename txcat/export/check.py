@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from txcat.export import tokens
 from txcat.export.errors import ExportError
@@ -101,12 +100,14 @@ class CheckReport:
 
 
 def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_LABELS,
-                price_per_million: float | None = None, epochs: int = 3) -> CheckReport:
+                price_per_million: float | None = None, epochs: int = 3,
+                stream: BinaryIO | None = None) -> CheckReport:
     """Check every line of ``path`` as format ``fmt``; count tokens; estimate the cost.
 
     ``labels`` is the set the answers must come from (exact, after stripping
     surrounding spaces). ``price_per_million`` is the service's training price per
-    1M tokens; with it, ``estimated_cost`` is set.
+    1M tokens; with it, ``estimated_cost`` is set. With ``stream`` (standard input,
+    say) the lines are read from it, and ``path`` only names it in the report.
     """
     check_format(fmt)
     if epochs < 1:
@@ -120,8 +121,7 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
     answers: Counter[str] = Counter()
     unknown: dict[str, tuple[int, int]] = {}  # key -> (first line, lines with it)
     try:
-        # '-' is standard input, as for the other commands (left open: not ours to close)
-        handle = (contextlib.nullcontext(sys.stdin.buffer) if str(path) == "-"
+        handle = (contextlib.nullcontext(stream) if stream is not None  # not ours to close
                   else open(path, "rb"))  # noqa: SIM115 - closed below; errors are reported
     except OSError as exc:
         raise ExportError(f"{path}: cannot open: {exc.strerror or exc}") from None
