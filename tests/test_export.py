@@ -389,6 +389,80 @@ def test_redact_masks_personal_identifiers(text: str, secret: str, tag: str) -> 
     assert secret not in masked and tag in masked
 
 
+# Forms a user's statements use that the first patterns let through (found by a helper
+# trying realistic Brazilian descriptions against the wire and the export).
+LEAKS = [
+    ("PIX ENVIADO CPF 123456789-09 PADARIA PAO QUENTE", "123456789", "[CPF]"),
+    ("CPF 123 456 789 09 JOAO", "456 789", "[CPF]"),
+    ("CPF 123456789 09 JOAO", "123456789", "[CPF]"),
+    ("CPF 123.456.789.09 JOAO", "456.789", "[CPF]"),
+    ("CPF: 123.456.78909", "456.789", "[CPF]"),
+    ("PIX MARIA XXX456789XX", "456789", "[CPF]"),
+    ("PIX MARIA ***456789**", "456789", "[CPF]"),
+    ("PIX123.456.789-09 JOAO", "456.789", "[CPF]"),
+    ("TED Ag/Conta 1234/56789-0 CARLOS", "56789", "[CONTA]"),
+    ("TED AG 1234/56789-0 CARLOS", "56789", "[CONTA]"),
+    ("TED AGÊNCIA Nº 1234 CONTA Nº 12345-6", "12345-6", "[CONTA]"),
+    ("TED AGÊNCIA Nº 1234 CONTA Nº 12345-6", "1234 ", "[AGENCIA]"),
+    ("Conta nº 12345-6 PEDRO", "12345", "[CONTA]"),
+    ("Conta n. 12345-6 PEDRO", "12345", "[CONTA]"),
+    ("Conta Pagamento 1234567-8 PEDRO", "1234567", "[CONTA]"),
+    ("Conta de pagamento: 1234567-8", "1234567", "[CONTA]"),
+    ("Conta digital 12345678-9", "12345678", "[CONTA]"),
+    ("Conta Poupança 12345-6", "12345", "[CONTA]"),
+    ("Conta-corrente 12345-6", "12345", "[CONTA]"),
+    ("BCO 341 AG 1234 CTA 12345-6", "12345", "[CONTA]"),
+    ("TED C.C. 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED 341.1234.12345-6 JOAO SILVA", "12345-6", "[CONTA]"),
+    ("Transferencia para 237 1234 12345-6 JOAO", "12345-6", "[CONTA]"),
+    ("DOC 001 1234 123456-7", "123456-7", "[CONTA]"),
+    ("PIX TEL 11 9 1234 5678 ANA", "1234 5678", "[TELEFONE]"),
+    ("PIX TEL (11)91234.5678 ANA", "1234.5678", "[TELEFONE]"),
+    ("PIX TEL 912345678 ANA", "912345678", "[TELEFONE]"),
+    ("PIX +55 (11) 9 1234-5678 ANA", "(11) 9", "[TELEFONE]"),
+    ("PIX +55 11 9 1234-5678 ANA", "11 9", "[TELEFONE]"),
+    ("CARTAO 4111.1111.1111.1111 LOJA X", "4111", "[CARTAO]"),
+    ("PIX ENVIADO JOAO.SILVA@GMAIL", "SILVA@GMAIL", "[EMAIL]"),
+    ("PIX joao_silva@gmail", "silva@gmail", "[EMAIL]"),
+    ("CNPJ 12345678/0001-90 MERCADO BOM", "0001", "[CNPJ]"),
+    ("CNPJ 12.345.678 0001-90 MERCADO BOM", "0001", "[CNPJ]"),
+    ("CNPJ 12.345.678/0001 90 MERCADO BOM", "0001", "[CNPJ]"),
+    ("PIX CHAVE 7d8f6a2b-4c1e-4f3a-9b8d-1a2b3c4d5e6f MARIA", "4c1e", "[CHAVE]"),
+    ("PIX 123e4567-e89b-12d3-a456-426614174000", "e89b", "[CHAVE]"),
+    ("PIX ENVIADO RG 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIS 123.45678.90-1 JOSE", "45678", "[DOCUMENTO]"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret", "tag"), LEAKS)
+def test_redact_masks_the_other_ways_identifiers_are_written(text: str, secret: str,
+                                                             tag: str) -> None:
+    masked = redact(text)
+    assert secret not in masked and tag in masked, masked
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("IPVA 2023-2024 DETRAN", "2023-2024"),
+    ("Boleto - ACADEMIA 2024-2025 PLANO ANUAL", "2024-2025"),
+    ("Compra no débito - CC 2 IRMAOS LANCHES", "CC 2 IRMAOS"),
+    ("Compra no débito - CONTA 10 BAR E RESTAURANTE", "CONTA 10 BAR"),
+    ("Compra no crédito - AGENCIA 123MILHAS", "123MILHAS"),
+    ("PAG*AG 10 PRODUCOES", "AG 10 PRODUCOES"),
+    ("PIX JOAO SILVA - BCO DO BRASIL S.A. (0001)", "(0001)"),
+])
+def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
+    assert kept in redact(text), redact(text)
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("CORA SCD S.A. (0403) Agência: 18 Conta: 1234567-8", "Agência: [AGENCIA] Conta: [CONTA]"),
+    ("NU PAGAMENTOS (0260) Agência: 1 Conta: 123-4", "Agência: [AGENCIA] Conta: [CONTA]"),
+])
+def test_after_a_colon_an_agency_or_account_of_any_length_is_masked(text: str,
+                                                                      masked: str) -> None:
+    assert redact(text).endswith(masked), redact(text)
+
+
 def test_redact_keeps_what_names_the_counterpart() -> None:
     text = "Compra no débito - RENNER 1196 CURITIBA - BANCO ABC (0341) 03/09"
     assert redact(text) == text
@@ -462,3 +536,18 @@ def test_a_grouped_validation_side_far_from_the_size_asked_is_named(
     assert abs(share - 0.4) > 0.05
     assert (f"the merchant-grouped validation file holds {share:.0%} of the rows "
             "(--validation-size 0.4)") in caplog.text
+
+
+def test_the_id_column_is_redacted_too(tmp_path: Path) -> None:
+    """A layout's id column ('Nº documento') can hold a CPF or an e-mail; the LLM path
+    masked it (the whole prompt is redacted), the export did not."""
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text("data,código,valor,tipo,label\n"
+                       "03/09/2024,12345678909,-10.00,Padaria Sol,NECESSIDADE\n"
+                       "04/09/2024,joao@gmail.com,-12.00,Bar Lua,LAZER\n", encoding="utf-8")
+    out = tmp_path / "t.jsonl"
+    summary = export_jsonl(read_labeled([labeled]), "alpaca", out)
+    text = out.read_text(encoding="utf-8")
+    assert "12345678909" not in text and "joao@gmail.com" not in text
+    assert "[CPF]" in text and "[EMAIL]" in text
+    assert summary["redacted_rows"] == 2

@@ -138,3 +138,19 @@ def test_train_stores_the_example_pool_and_bench_lists_unconfigured_llms(
     monkeypatch.delenv("TXCAT_LLM", raising=False)
     result = CliRunner().invoke(main, ["bench", labeled, "--strategies", "tfidf,few-shot"])
     assert "few-shot: unavailable: no LLM configured" in result.stdout
+
+
+def test_a_model_trained_with_no_redact_says_so_each_time_it_sends(server: LLMServer,
+                                                                   tmp_path: Path) -> None:
+    """--no-redact is stored in the model: every later classify (by anyone the folder
+    is given to) sends unmasked rows, and classify has no flag to undo it. It warns."""
+    labeled = str(SAMPLES / "labeled" / "c6.csv")
+    result = CliRunner().invoke(main, ["train", labeled, "--strategy", "few-shot", "--llm",
+                                       "openai:fake-model", "--llm-base-url", server.base_url,
+                                       "--no-redact", "-o", str(tmp_path / "fs")])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"), "--model",
+                                       str(tmp_path / "fs")])
+    assert result.exit_code == 0, result.output
+    assert ("was trained with --no-redact: rows go to the LLM with personal data unmasked; "
+            "train it again without --no-redact to mask them") in result.stderr

@@ -354,7 +354,13 @@ def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, 
     if model_dir is not None:
         from txcat.modeldir import load_model
 
-        return load_model(model_dir)
+        model = load_model(model_dir)
+        saved = model.get_params()
+        if saved.get("redact") is False and not str(saved.get("llm") or "").startswith("hf:"):
+            logging.getLogger("txcat").warning(
+                "%s was trained with --no-redact: rows go to the LLM with personal data "
+                "unmasked; train it again without --no-redact to mask them", model_dir)
+        return model
     from txcat.default_model import bundled_training_data, load_bundled_model
     from txcat.plugins import create_strategy, get_strategy
     from txcat.training import read_labeled

@@ -70,7 +70,7 @@ def row_text(tx: Transaction, *, redact_data: bool = True) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([
         tx.date.strftime("%d/%m/%Y") if tx.date else "",
-        tx.id,
+        redact(tx.id) if redact_data else tx.id,  # 'Nº documento' can hold a CPF
         f"{tx.amount:.2f}" if tx.amount is not None else "",
         description,
     ])
@@ -80,22 +80,51 @@ def row_text(tx: Transaction, *, redact_data: bool = True) -> str:
 # Order matters: a tag holds no digits, so a later pattern never re-reads an earlier one.
 _D = r"(?<![\d])"  # no digit just before
 _ND = r"(?![\d])"  # no digit just after
+_SEP = r"[.\s-]?"  # between a number's groups, as people and banks write them
+_ACCOUNT = r"\d[\d.]{3,}(?:-[\dxX])?(?!\w)"  # 4 digits or more: 'CONTA 10 BAR' is a name
+_AGENCY = r"\d{3,}(?:-[\dxX])?(?!\w)"  # 3 digits or more: '123MILHAS' is a name
+_ACCOUNT_WORD = (r"(?:conta(?:[\s-]+(?:corrente|de\s+pagamento|pagamento|digital|"
+                 r"poupan[cç]a|sal[aá]rio))?|c/c|c\.c\.?|cc|cta\.?)")
+_NUMBER_WORD = r"(?:n[º°o.]\s*)?"  # 'Conta nº 12345-6'
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[EMAIL]"),
-    # CNPJ: 12.345.678/0001-90, or its 14 digits bare.
-    (re.compile(_D + r"(?:\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}|\d{14})" + _ND), "[CNPJ]"),
-    # CPF: 123.456.789-00, banks' masked forms (***.456.789-**, •••.456.789-••), 11 bare digits.
-    (re.compile(r"(?<![\d*•xX])(?:[\d*•xX]{3}\.[\d*•xX]{3}\.[\d*•xX]{3}-[\d*•xX]{2}|\d{11})"
-                r"(?![\d*•xX])"), "[CPF]"),
-    # Card numbers: 13 to 19 digits, bare or in groups split by spaces or hyphens.
-    (re.compile(_D + r"\d{4}(?:[ -]?\d){9,15}" + _ND), "[CARTAO]"),
-    # Agency and account numbers after their label word: 'Agência: 1234 Conta: 56789-0'.
-    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*:?\s*)\d[\d.]*(?:-[\dxX])?"), r"\1[AGENCIA]"),
-    (re.compile(r"(?i)(\b(?:conta(?:\s+corrente)?|c/c|cc)\s*:?\s*)\d[\d.]*(?:-[\dxX])?"),
+    # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL').
+    (re.compile(r"[\w.+-]+@[\w-]{2,}(?:\.[\w-]+)*"), "[EMAIL]"),
+    # Pix random keys (a UUID), which lead straight to a person's account.
+    (re.compile(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+     "[CHAVE]"),
+    # CNPJ: 12.345.678/0001-90, its 14 digits bare, and mixes of the two.
+    (re.compile(_D + r"\d{2}\.?\d{3}\.?\d{3}\s?/?\s?\d{4}[-\s]?\d{2}" + _ND), "[CNPJ]"),
+    # RG, PIS/PASEP, NIS after their label word.
+    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b\.?\s*" + _NUMBER_WORD + r":?\s*)"
+                r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
+    # CPF: 123.456.789-00 and other separators or none, banks' masked forms
+    # (***.456.789-**, XXX456789XX), 11 bare digits. A letter may touch it ('PIX123...').
+    (re.compile(r"(?<![\d*•])(?:[\d*•xX]{3}" + _SEP + r"\d{3}" + _SEP + r"\d{3}" + _SEP +
+                r"[\d*•xX]{2}|\d{11})(?![\d*•])"), "[CPF]"),
+    # Card numbers: 13 to 19 digits, bare or in groups split by spaces, hyphens or dots.
+    (re.compile(_D + r"\d{4}(?:[ .-]?\d){9,15}" + _ND), "[CARTAO]"),
+    # Agency and account after their label words: 'Agência: 1234 Conta: 56789-0',
+    # 'Ag/Conta 1234/56789-0', 'AG 1234/56789-0', 'CTA 12345-6', 'Conta Poupança 12345-6'.
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*/\s*" + _ACCOUNT_WORD + r"\s*:?\s*)" + _AGENCY +
+                r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r":?\s*)" + _AGENCY +
+                r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
+    # After a colon the label is sure, and any number goes ('Agência: 18', 'Conta: 123-4').
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r":\s*)\d[\d.]*(?:-[\dxX])?"
+                r"(?!\w)"), r"\1[AGENCIA]"),
+    (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _NUMBER_WORD + r":\s*)\d[\d.]*"
+                r"(?:-[\dxX])?(?!\w)"), r"\1[CONTA]"),
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r")" + _AGENCY),
+     r"\1[AGENCIA]"),
+    (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _NUMBER_WORD + r")" + _ACCOUNT),
      r"\1[CONTA]"),
-    # Phones: +55, a DDD in parentheses or followed by a space/hyphen, or a hyphenated number.
-    (re.compile(_D + r"(?:(?:\+?55[\s-]?)?(?:\(\d{2}\)\s?|\d{2}[\s-])9?\d{4}[\s-]?\d{4}"
-                r"|9?\d{4}-\d{4})" + _ND), "[TELEFONE]"),
+    # Bank, agency and account with no label: 'TED 341.1234.12345-6', '237 1234 12345-6'.
+    (re.compile(_D + r"\d{3}[.\s]\d{4}(?:-[\dxX])?[.\s]\d{4,12}-?[\dxX]" + _ND), "[CONTA]"),
+    # Phones: +55, a DDD in parentheses or followed by a space/hyphen, a mobile's 9 set
+    # apart; a bare hyphenated number (not a year range: 'IPVA 2023-2024'); a bare mobile.
+    (re.compile(_D + r"(?:(?:\+?55[\s-]?)?(?:\(\d{2}\)\s?|\d{2}[\s-])9?[\s.]?\d{4}[\s.-]?\d{4}"
+                r"|(?!(?:19|20)\d{2}-(?:19|20)\d{2}(?!\d))9?\d{4}-\d{4}|9\d{8})" + _ND),
+     "[TELEFONE]"),
     # Whatever long number is left (bare account, phone, boleto line) identifies someone.
     (re.compile(_D + r"\d{10,}" + _ND), "[NUMERO]"),
 ]

@@ -54,7 +54,7 @@ def export_jsonl(data: LabeledData, fmt: str, out_path: str | Path, *,
 
             groups = [counterpart(tx.description) for tx in data.transactions]
         train, validation = validation_split(data.labels, groups, validation_size, seed)
-    redacted_rows = sum(redact_text(tx.description) != tx.description
+    redacted_rows = sum(redact_text(tx.description) != tx.description or redact_text(tx.id) != tx.id
                         for tx in data.transactions) if redact else 0
     files = [_describe(out_path, "train", train, data)]
     with open_output(out_path) as handle:

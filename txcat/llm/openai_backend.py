@@ -11,7 +11,8 @@ Every answer is checked: a row whose id is missing or whose label is not one of
 the labels is asked again once, alone with the other bad rows of its batch; still
 bad, it gets None (the strategy turns that into REVISAR). No label is invented.
 
-Personal data (CPF, CNPJ, agency, account, card, e-mail, phone) is redacted from
+Personal identifiers (CPF, CNPJ, RG, PIS, agency, account, card, e-mail, phone, Pix
+key; see ``txcat.export.prompts.redact``) are redacted from
 the system prompt and the rows before they leave the process unless
 ``options.redact`` is false. Successful answers are cached on disk.
 
