@@ -85,14 +85,7 @@ class LabelScorer:
 
         answers = [[t for t in labels if t != -100] for _, labels in batch]
         answer_len = max(len(a) for a in answers)
-        sequences = [ids for ids, _ in batch]
-        width = max(len(s) for s in sequences)
-        pad = self.tokenizer.pad_token_id
-        ids = torch.tensor([[pad] * (width - len(s)) + list(s) for s in sequences],
-                           device=self.device)
-        mask = torch.tensor([[0] * (width - len(s)) + [1] * len(s) for s in sequences],
-                            device=self.device)
-        positions = (mask.cumsum(dim=1) - 1).clamp(min=0)
+        ids, mask, positions = self._left_padded([ids for ids, _ in batch])
         with autocast(self.device, self.bf16):
             out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions,
                              logits_to_keep=answer_len + 1)
@@ -102,6 +95,20 @@ class LabelScorer:
         logp = torch.log_softmax(logits, dim=-1)
         picked = logp.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
         return (picked * (targets != -100)).sum(dim=1)
+
+    def _left_padded(self, sequences: Sequence[list[int]]) -> tuple[Any, Any, Any]:
+        """``(input_ids, attention_mask, position_ids)`` of ``sequences`` left-padded to
+        one width, so that they all end at the last position; positions count from each
+        sequence's first real token."""
+        import torch
+
+        pad = self.tokenizer.pad_token_id
+        width = max(len(s) for s in sequences)
+        ids = torch.tensor([[pad] * (width - len(s)) + list(s) for s in sequences],
+                           device=self.device)
+        mask = torch.tensor([[0] * (width - len(s)) + [1] * len(s) for s in sequences],
+                            device=self.device)
+        return ids, mask, (mask.cumsum(dim=1) - 1).clamp(min=0)
 
     def label_probabilities(self, prompts: Sequence[str], labels: Sequence[str], *,
                             rows_per_batch: int = 8,
@@ -137,11 +144,7 @@ class LabelScorer:
 
         n, k = len(prompts), len(answers)
         pad = self.tokenizer.pad_token_id
-        width = max(len(p) for p in prompts)
-        ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=self.device)
-        mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts],
-                            device=self.device)
-        positions = (mask.cumsum(dim=1) - 1).clamp(min=0)
+        ids, mask, positions = self._left_padded(prompts)
         # An answer's first token is predicted by its prompt's last position, each further
         # one by the answer token before it: the last answer token is never read.
         reads = max(len(a) for a in answers) - 1
