@@ -57,8 +57,8 @@ def _files_not_the_models(directory: Path) -> list[str]:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    listed = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(listed, list):
+    listed = _listed_files(manifest)
+    if listed is None:
         return []
     return [f for f in _files_in(directory) if f != MANIFEST and f not in listed
             and not _os_litter(f)]
@@ -68,10 +68,16 @@ def _listed_but_missing(directory: Path, manifest: dict[str, Any]) -> list[str]:
     """Files the manifest lists that are gone. Loaders do not always notice: without
     its tokenizer files transformers builds a tokenizer of a few tokens, and every row
     would be labeled wrong without a word."""
-    listed = manifest.get("files")
-    if not isinstance(listed, list):  # saved before the manifest listed its files
-        return []
-    return [f for f in listed if isinstance(f, str) and not (directory / f).is_file()]
+    return [f for f in _listed_files(manifest) or () if not (directory / f).is_file()]
+
+
+def _listed_files(manifest: object) -> list[str] | None:
+    """The model's files as the manifest lists them; None for a manifest saved before
+    it listed them (or one that is not an object)."""
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(listed, list):
+        return None
+    return [f for f in listed if isinstance(f, str)]
 
 
 def _os_litter(path: str) -> bool:

@@ -147,10 +147,11 @@ def _usual_modes(tree: Path) -> None:
     weights are 0600): a model folder shared with another account or a service
     could not then be loaded.
     """
-    tree.chmod(default_mode(directory=True))
+    file_mode, folder_mode = default_mode(), default_mode(directory=True)  # one umask read
+    tree.chmod(folder_mode)
     for path in tree.rglob("*"):
         if not path.is_symlink():
-            path.chmod(default_mode(directory=path.is_dir()))
+            path.chmod(folder_mode if path.is_dir() else file_mode)
 
 
 @contextlib.contextmanager
