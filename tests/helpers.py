@@ -14,6 +14,16 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 
 
+def set_manifest_labels(model_dir: Path, labels: list[str]) -> None:
+    """Edit the labels a saved model's txcat.json lists, as a user (or damage) might."""
+    import json
+
+    path = model_dir / "txcat.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["labels"] = labels
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def txs(*descriptions: str, amount: float = -10.0) -> list[Transaction]:
     return [Transaction(description=d, amount=amount, id=str(i), row=i)
             for i, d in enumerate(descriptions, start=1)]

@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+from helpers import set_manifest_labels
 from tiny_models import build_tiny_bert, build_tiny_roberta
 
 from txcat.errors import ModelError, StrategyError
@@ -118,9 +119,7 @@ def test_a_head_that_cannot_be_mean_pooled_keeps_its_own(
 def test_a_model_whose_labels_disagree_with_its_manifest_is_refused(fitted: BertStrategy,
                                                                     tmp_path: Path) -> None:
     save_model(fitted, tmp_path / "m")
-    manifest = json.loads((tmp_path / "m" / "txcat.json").read_text())
-    manifest["labels"] = ["LAZER", "TRABALHO", "NECESSIDADE"]
-    (tmp_path / "m" / "txcat.json").write_text(json.dumps(manifest))
+    set_manifest_labels(tmp_path / "m", ["LAZER", "TRABALHO", "NECESSIDADE"])
     with pytest.raises(ModelError, match="do not match"):
         load_model(tmp_path / "m")
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from helpers import SAMPLES, TRAIN, strategy_plugin, txs
+from helpers import SAMPLES, TRAIN, set_manifest_labels, strategy_plugin, txs
 
 from txcat import plugins
 from txcat.cli import main
@@ -168,8 +168,6 @@ def test_a_cascade_whose_labels_its_members_do_not_share_is_damaged(tmp_path: Pa
     descriptions, labels = zip(*TRAIN, strict=True)
     model = CascadeStrategy(members="tfidf+tfidf").fit(txs(*descriptions), list(labels))
     save_model(model, tmp_path / "c")
-    manifest = json.loads((tmp_path / "c" / "txcat.json").read_text())
-    manifest["labels"] = ["LAZER", "NECESSIDADE", "X"]
-    (tmp_path / "c" / "txcat.json").write_text(json.dumps(manifest))
+    set_manifest_labels(tmp_path / "c", ["LAZER", "NECESSIDADE", "X"])
     with pytest.raises(ModelError, match="'TRABALHO'"):
         load_model(tmp_path / "c")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import TRAIN, txs
+from helpers import TRAIN, set_manifest_labels, txs
 
 from txcat.errors import ModelError, StrategyError
 from txcat.merchants import Merchant, MerchantMatcher
@@ -206,9 +206,7 @@ def test_labels_reordered_in_the_manifest_are_refused_not_swapped(tmp_path: Path
     """The weights' rows follow the labels the model was trained with: a manifest
     listing them in another order would swap the answers without a word."""
     save_model(fitted(), tmp_path / "m")
-    manifest = json.loads((tmp_path / "m" / MANIFEST).read_text())
-    manifest["labels"] = ["TRABALHO", "NECESSIDADE", "LAZER"]
-    (tmp_path / "m" / MANIFEST).write_text(json.dumps(manifest))
+    set_manifest_labels(tmp_path / "m", ["TRABALHO", "NECESSIDADE", "LAZER"])
     with pytest.raises(ModelError, match="do not match"):
         load_model(tmp_path / "m")
 

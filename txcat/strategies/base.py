@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from txcat.errors import StrategyError, UnknownParameterError
+from txcat.errors import ModelError, StrategyError, UnknownParameterError
 from txcat.labels import normalise_label
 from txcat.transactions import Transaction
 
@@ -141,6 +141,14 @@ def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]
             raise StrategyError(f"label of row {row} is {label!r}; labels are upper-case "
                                 f"without surrounding spaces ({normalise_label(label)!r}): "
                                 "txcat.labels.normalise_label gives that form")
+
+
+def check_saved_labels(directory: Path, saved: Sequence[str], labels: Sequence[str]) -> None:
+    """The labels a saved model's weights follow, against ``txcat.json``'s: a manifest
+    that lists them in another order (or edited) would swap the answers without a word."""
+    if list(saved) != list(labels):
+        raise ModelError(f"{directory}: the model's labels {list(saved)} do not match "
+                         f"txcat.json's {list(labels)}")
 
 
 def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: str) -> None:

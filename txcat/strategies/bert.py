@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from txcat.errors import ModelError, StrategyError
+from txcat.errors import StrategyError
 from txcat.hookspecs import hookimpl
-from txcat.strategies.base import Strategy, check_settings, validate_training
+from txcat.strategies.base import Strategy, check_saved_labels, check_settings, validate_training
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
 
@@ -305,10 +305,7 @@ class BertStrategy(Strategy):
         strategy.model_ = load_pretrained(AutoModelForSequenceClassification.from_pretrained,
                                           str(directory), "model", local_files_only=True)
         id2label = strategy.model_.config.id2label
-        saved = [id2label[i] for i in range(len(id2label))]
-        if saved != list(labels):
-            raise ModelError(f"{directory}: the model's labels {saved} do not match "
-                             f"txcat.json's {list(labels)}")
+        check_saved_labels(directory, [id2label[i] for i in range(len(id2label))], labels)
         strategy._pool(strategy.settings.pooling)
         strategy.net_.eval()
         strategy.labels_ = list(labels)

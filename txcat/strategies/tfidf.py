@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from txcat.errors import ModelError, StrategyError
+from txcat.errors import StrategyError
 from txcat.hookspecs import hookimpl
-from txcat.strategies.base import Strategy, validate_training
+from txcat.strategies.base import Strategy, check_saved_labels, validate_training
 from txcat.text import clean_description
 from txcat.transactions import Transaction
 
@@ -174,9 +174,8 @@ class TfidfStrategy(Strategy):
             char_idf, word_idf = arrays["char_idf"], arrays["word_idf"]
             coef, intercept = arrays["coef"], arrays["intercept"]
         # Models saved before the labels were kept here cannot be checked this way.
-        if "labels" in state and state["labels"] != list(labels):
-            raise ModelError(f"{directory}: the model's labels {state['labels']} do not match "
-                             f"txcat.json's {list(labels)}")
+        if "labels" in state:
+            check_saved_labels(directory, state["labels"], labels)
         for name, vocabulary in (("char", char_vocabulary), ("word", word_vocabulary)):
             # Each term's column, 0 to n - 1, once each: else a crash or a wrong weight.
             columns = list(vocabulary.values())
