@@ -13,7 +13,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from helpers import set_manifest_labels
-from tiny_models import build_tiny_bert, build_tiny_roberta
+from tiny_models import build_tiny_bert, build_tiny_bertimbau, build_tiny_roberta
 
 from txcat.errors import ModelError, StrategyError
 from txcat.modeldir import load_model, save_model
@@ -79,6 +79,34 @@ def test_save_load_round_trip_offline(fitted: BertStrategy, tmp_path: Path,
     probe, _ = rows(NAMES[15:])
     np.testing.assert_allclose(loaded.predict_proba(probe), fitted.predict_proba(probe),
                                atol=1e-5)
+
+
+def test_a_portuguese_bert_laid_out_as_on_the_hub_is_used_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """neuralmind/bert-base-portuguese-cased as its Hub folder holds it: pickled
+    BertForPreTraining weights, a cased vocab.txt and no tokenizer.json."""
+    import torch
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    txs, _ = rows(NAMES)
+    base = build_tiny_bertimbau(tmp_path / "bertimbau",
+                                [encoder_text(t, hints=False) for t in txs] + ["entrada ?"])
+    checkpoint = torch.load(base / "pytorch_model.bin", weights_only=True)
+    # The encoder starts from the checkpoint's weights, not from a random draw.
+    still = tiny(str(base), epochs=1, learning_rate=1e-12).fit(*rows(NAMES[:15]))
+    for key in ("embeddings.word_embeddings.weight", "encoder.layer.1.output.dense.weight"):
+        np.testing.assert_allclose(still.model_.bert.get_parameter(key).detach().numpy(),
+                                   checkpoint[f"bert.{key}"].numpy(), atol=1e-6)
+    random.seed(0)
+    fitted = tiny(str(base)).fit(*rows(NAMES[:15]))
+    probe, labels = rows(NAMES[15:])
+    assert fitted.predict(probe) == labels
+    save_model(fitted, tmp_path / "m")
+    names = sorted(p.name for p in (tmp_path / "m").iterdir())
+    assert "model.safetensors" in names and "tokenizer.json" in names
+    assert not any(n.endswith(".bin") for n in names)
+    np.testing.assert_allclose(load_model(tmp_path / "m").predict_proba(probe),
+                               fitted.predict_proba(probe), atol=1e-6)
 
 
 def test_a_saved_model_records_how_it_reads_rows(fitted: BertStrategy,

@@ -19,9 +19,8 @@ def build_tiny_bert(directory: Path, texts: Iterable[str], seed: int = 0) -> Pat
 
     torch.manual_seed(seed)  # the random weights are part of the test's input
 
-    words = sorted({w for text in texts for w in text.lower().replace("|", " | ").split()})
+    tokens = _word_vocabulary(texts)
     directory.mkdir(parents=True, exist_ok=True)
-    tokens = [*SPECIAL, "|", "?", *[w for w in words if w not in ("|", "?")]]
     # transformers 5 takes the vocabulary itself (vocab_file= is ignored).
     tokenizer = BertTokenizerFast(vocab={t: i for i, t in enumerate(tokens)},
                                   do_lower_case=True)
@@ -30,6 +29,51 @@ def build_tiny_bert(directory: Path, texts: Iterable[str], seed: int = 0) -> Pat
                         max_position_embeddings=64)
     BertModel(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
+    return directory
+
+
+def _word_vocabulary(texts: Iterable[str]) -> list[str]:
+    """The special tokens, then every lower-cased word of ``texts`` once."""
+    words = sorted({w for text in texts for w in text.lower().replace("|", " | ").split()})
+    return [*SPECIAL, "|", "?", *[w for w in words if w not in ("|", "?")]]
+
+
+def build_tiny_bertimbau(directory: Path, texts: Iterable[str], seed: int = 0) -> Path:
+    """A tiny BERT laid out as ``neuralmind/bert-base-portuguese-cased`` is on the Hub.
+
+    That repository predates safetensors and fast tokenizers: ``pytorch_model.bin``
+    holds BertForPreTraining weights (``bert.`` prefix, plus the masked-LM and
+    next-sentence heads a classifier drops), the tokenizer is a cased ``vocab.txt``
+    with ``tokenizer_config.json`` saying ``do_lower_case: false`` and no
+    ``tokenizer.json``, and ``config.json`` names BertForMaskedLM and carries the
+    original BERT's pooler fields, which transformers does not know.
+    """
+    import json
+
+    import torch
+    from transformers import BertConfig, BertForPreTraining
+
+    torch.manual_seed(seed)
+    lower = _word_vocabulary(texts)
+    cased = [w.capitalize() for w in lower[len(SPECIAL):] if w.isalpha()]
+    tokens = [*lower, *[w for w in cased if w not in lower]]
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "vocab.txt").write_text("\n".join(tokens) + "\n", encoding="utf-8")
+    (directory / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": False}))
+    (directory / "special_tokens_map.json").write_text(json.dumps(
+        {"unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]",
+         "cls_token": "[CLS]", "mask_token": "[MASK]"}))
+    (directory / "added_tokens.json").write_text("{}")
+    config = BertConfig(vocab_size=len(tokens), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64,
+                        max_position_embeddings=64)
+    torch.save(BertForPreTraining(config).state_dict(), directory / "pytorch_model.bin")
+    fields = {key: value for key, value in config.to_dict().items()
+              if key not in ("transformers_version", "dtype", "torch_dtype")}
+    fields.update(architectures=["BertForMaskedLM"], directionality="bidi", output_past=True,
+                  pooler_fc_size=768, pooler_num_attention_heads=12, pooler_num_fc_layers=3,
+                  pooler_size_per_head=128, pooler_type="first_token_transform")
+    (directory / "config.json").write_text(json.dumps(fields, indent=2))
     return directory
 
 
