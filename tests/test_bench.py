@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -190,6 +191,27 @@ def test_a_failing_strategy_is_reported_and_the_others_still_run(
     assert "| exploding-test | failed |" in report and "RuntimeError" in report
     saved_split = json.loads((tmp_path / "report" / "split.json").read_text())
     assert len(saved_split["test_keys"]) == len(split.test)
+
+
+class CannotSave(TfidfStrategy):
+    name = "cannot-save-test"
+
+    def save(self, directory: Path) -> None:
+        raise RuntimeError("disk quota, pretend")
+
+
+def test_a_strategy_whose_save_fails_keeps_its_scores_without_a_size(
+        data: LabeledData, caplog: pytest.LogCaptureFixture) -> None:
+    split = make_split(data, "merchant", seed=0)
+    with strategy_plugin("cannot-save-plugin", CannotSave), \
+            caplog.at_level(logging.WARNING, logger="txcat"):
+        results = run_benchmark(data, split, [StrategySpec("cannot-save-test")],
+                                labels=DEFAULT_LABELS)
+    result = results["strategies"][0]
+    assert result["status"] == "ok" and result["metrics"]["accuracy"] > 0.8
+    assert result["model_bytes"] is None
+    assert "cannot-save-test: its model could not be saved (RuntimeError: disk quota, " \
+           "pretend)" in caplog.text
 
 
 def test_strategy_specs_carry_parameters() -> None:

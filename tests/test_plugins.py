@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from txcat import plugins
 from txcat.cli import main
+from txcat.errors import UnknownParameterError
 from txcat.hookspecs import hookimpl
 from txcat.layouts import Layout
 from txcat.reading import open_statement
@@ -213,3 +214,85 @@ def test_a_plugin_whose_availability_takes_no_parameters_still_works(register: A
     result = CliRunner().invoke(main, ["bench", "samples/labeled/c6.csv",
                                        "--strategies", "tfidf,old-style"])
     assert "needs a licence file" in result.output
+
+
+class NeedsMissingSubmodule(KeywordStrategy):
+    """A dotted module whose parent package is missing: find_spec raises for it."""
+
+    name = "needs-missing-sub"
+    requires = ("txcat_no_such_package_xyz.storage",)
+
+
+class AvailabilityRaises(KeywordStrategy):
+    name = "availability-raises"
+
+    @classmethod
+    def availability(cls, params: dict[str, Any] | None = None) -> tuple[bool, str]:
+        raise RuntimeError("licence server down")
+
+
+@pytest.mark.parametrize("cls, reason", [
+    (NeedsMissingSubmodule, "needs txcat_no_such_package_xyz.storage"),
+    (AvailabilityRaises, "its availability check failed (RuntimeError: licence server down)"),
+])
+def test_a_strategy_that_cannot_tell_whether_it_runs_is_listed_as_unusable(
+        register: Any, cls: type[Strategy], reason: str) -> None:
+    register(register_strategies=lambda register: register(cls))
+    result = CliRunner().invoke(main, ["strategies"])
+    assert result.exit_code == 0, result.output
+    assert reason in result.output
+    result = CliRunner().invoke(main, ["bench", "samples/labeled/c6.csv",
+                                       "--strategies", f"tfidf,{cls.name}"])
+    assert result.exit_code == 0, result.output
+    assert reason in result.output
+    assert "tfidf" in result.output and "Traceback" not in result.output
+
+
+class NotAStrategy:
+    name = "not-a-strategy"
+
+
+class RequiresAString(KeywordStrategy):
+    name = "requires-a-string"
+    requires = "numpy"  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize("cls, why", [
+    (NotAStrategy, "is not a txcat Strategy subclass"),
+    (RequiresAString, "its requires is a str; it must be a tuple of module names"),
+])
+def test_a_registered_class_that_is_not_a_usable_strategy_is_named_and_skipped(
+        register: Any, cls: type, why: str, caplog: pytest.LogCaptureFixture) -> None:
+    register(register_strategies=lambda register: register(cls))
+    with caplog.at_level(logging.WARNING, logger="txcat"):
+        strategies = plugins.get_strategies()
+    assert cls.name not in strategies and "tfidf" in strategies
+    assert why in caplog.text
+    result = CliRunner().invoke(main, ["strategies"])
+    assert result.exit_code == 0 and "tfidf" in result.output
+
+
+class SklearnStyle(KeywordStrategy):
+    """__init__ written as scikit-learn's are: it stores its arguments as attributes."""
+
+    name = "sklearn-style"
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = alpha
+
+
+class CatchAllNamedKwargs(KeywordStrategy):
+    name = "kwargs-style"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
+
+def test_a_strategy_storing_its_arguments_as_scikit_learn_does_reports_them() -> None:
+    assert SklearnStyle(alpha=2.5).get_params() == {"alpha": 2.5}
+
+
+def test_a_catch_all_of_any_name_takes_any_parameter() -> None:
+    plugins.check_strategy_params(CatchAllNamedKwargs, {"alpha": 2})
+    with pytest.raises(UnknownParameterError, match="has no parameter beta"):
+        plugins.check_strategy_params(SklearnStyle, {"beta": 2})

@@ -879,11 +879,11 @@ def strategies(as_json: bool) -> None:
     with _user_errors():
         import json
 
-        from txcat.plugins import get_strategies
+        from txcat.plugins import availability_of, get_strategies
 
         rows: list[dict[str, Any]] = []
         for name, cls in sorted(get_strategies().items()):
-            usable, reason = cls.availability()
+            usable, reason = availability_of(cls)
             rows.append({"name": name, "usable": usable, "status": reason,
                          "needs": list(cls.requires), "description": cls.description,
                          "module": cls.__module__})

@@ -97,10 +97,11 @@ def get_strategies() -> dict[str, type[Strategy]]:
     strategies: dict[str, type[Strategy]] = {}
 
     def register(cls: type[Strategy]) -> None:
-        name = getattr(cls, "name", None)
-        if not name:
-            logger.warning("strategy class %r has no name and is skipped", cls)
+        problem = _not_a_usable_strategy(cls)
+        if problem:
+            logger.warning("strategy class %r %s, and is skipped", cls, problem)
             return
+        name = cls.name
         if name in strategies and strategies[name] is not cls:
             logger.warning("strategy %r is registered twice; keeping the first", name)
             return
@@ -108,6 +109,21 @@ def get_strategies() -> dict[str, type[Strategy]]:
 
     _call_each(get_plugin_manager().hook.register_strategies, register)
     return strategies
+
+
+def _not_a_usable_strategy(cls: object) -> str | None:
+    """Why a class a plugin registered cannot be used as a strategy, or None."""
+    from txcat.strategies.base import Strategy
+
+    if not (isinstance(cls, type) and issubclass(cls, Strategy)):
+        return "is not a txcat Strategy subclass"
+    if not cls.name or not isinstance(cls.name, str):
+        return "has no name"
+    if not isinstance(cls.requires, (tuple, list)) or not all(
+            isinstance(m, str) for m in cls.requires):
+        return (f"has requires = {cls.requires!r}: its requires is a "
+                f"{type(cls.requires).__name__}; it must be a tuple of module names")
+    return None
 
 
 def _call_each(hook: Any, register: Any) -> None:
@@ -140,9 +156,12 @@ def availability_of(cls: type[Strategy],
     parameters overrides it with none, and keeps working."""
     import inspect
 
-    if not inspect.signature(cls.availability).parameters:
-        return cls.availability()
-    return cls.availability(params)
+    try:
+        if not inspect.signature(cls.availability).parameters:
+            return cls.availability()
+        return cls.availability(params)
+    except Exception as exc:  # a plugin's bug must not stop 'strategies' or 'bench'
+        return False, f"its availability check failed ({type(exc).__name__}: {exc})"
 
 
 def get_strategy(name: str, params: dict[str, Any] | None = None) -> type[Strategy]:
@@ -175,9 +194,12 @@ def check_strategy_params(cls: type[Strategy], params: dict[str, Any] | None) ->
 
     from txcat.errors import UnknownParameterError
 
-    accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    signature = inspect.signature(cls.__init__).parameters
+    accepted = [name for name, p in signature.items()
+                if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    catch_all = any(p.kind == p.VAR_KEYWORD for p in signature.values())
     unknown = sorted(set(params or {}) - set(accepted))
-    if unknown and "params" not in accepted:
+    if unknown and not catch_all:
         raise UnknownParameterError(f"strategy {cls.name!r} has no parameter "
                                     f"{', '.join(unknown)}; its parameters: "
                                     f"{', '.join(accepted) or 'none'}")

@@ -214,6 +214,10 @@ def _model_size(model: Any) -> int | None:
         return sum(p.stat().st_size for p in (workdir / "model").rglob("*") if p.is_file())
     except NotImplementedError:
         return None
+    except Exception as exc:  # its scores stand; 'txcat train' would fail to save it
+        logger.warning("%s: its model could not be saved (%s: %s); its size is left out",
+                       model.name, type(exc).__name__, exc)
+        return None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -59,7 +59,7 @@ class Strategy(ABC):
         depend on them (a cascade on its members); ``None`` means the defaults.
         """
         requires, extra = cls.requirements(params or {})
-        missing = [m for m in requires if importlib.util.find_spec(m) is None]
+        missing = [m for m in requires if not _importable(m)]
         if not missing:
             return True, "ready"
         hint = f"pip install 'txcat[{extra}]'" if extra else f"pip install {missing[0]}"
@@ -84,8 +84,14 @@ class Strategy(ABC):
 
     def get_params(self) -> dict[str, Any]:
         """The keyword arguments the strategy was made with, plus the :attr:`pinned`
-        settings' values (``self.settings``, a dataclass), stored in ``txcat.json``."""
-        params = dict(self.params)
+        settings' values (``self.settings``, a dataclass), stored in ``txcat.json``.
+
+        A plugin whose ``__init__`` stores each argument as an attribute of its own name,
+        as scikit-learn estimators do, instead of calling ``super().__init__``, has its
+        arguments read back from those attributes, as scikit-learn's ``get_params`` does.
+        """
+        stored = getattr(self, "params", None)
+        params = dict(stored) if isinstance(stored, dict) else _arguments_stored_as_attributes(self)
         if self.pinned:
             params.update({key: getattr(self.settings, key) for key in self.pinned})
         return params
@@ -126,6 +132,25 @@ class Strategy(ABC):
     def check_fitted(self) -> None:
         if not getattr(self, "labels_", None):
             raise StrategyError(f"strategy {self.name!r} is not fitted yet: train it first")
+
+
+def _importable(module: str) -> bool:
+    """Whether ``module`` can be imported here. ``find_spec`` answers None for a missing
+    module, but raises for a dotted one whose parent package is missing."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _arguments_stored_as_attributes(strategy: Strategy) -> dict[str, Any]:
+    """``__init__``'s named arguments, read back from the attributes of the same names."""
+    import inspect
+
+    return {name: getattr(strategy, name)
+            for name, p in inspect.signature(type(strategy).__init__).parameters.items()
+            if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            and hasattr(strategy, name)}
 
 
 def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]) -> None:

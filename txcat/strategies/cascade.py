@@ -52,7 +52,7 @@ class CascadeStrategy(Strategy):
         """Usable when every member is. Nothing of its own is needed, but the default
         members include ``rules``, which a core install lacks: such an install lists the
         cascade as unusable, with what to install or change, instead of failing on use."""
-        from txcat.plugins import get_strategies
+        from txcat.plugins import availability_of, get_strategies
 
         members = (params or {}).get("members", DEFAULT_MEMBERS)
         if not isinstance(members, str):
@@ -70,7 +70,7 @@ class CascadeStrategy(Strategy):
                 return False, (f"its {which} {members} name {name!r}, which is not installed "
                                f"(installed: {', '.join(sorted(installed))}); or "
                                f"{CHOOSE_MEMBERS}")
-            usable, reason = member.availability()
+            usable, reason = availability_of(member)
             if not usable:
                 return False, f"its member {name!r} cannot run here: {reason}; or {CHOOSE_MEMBERS}"
         return True, "ready"
