@@ -77,6 +77,31 @@ def test_when_no_member_is_sure_the_most_confident_answers() -> None:
     np.testing.assert_allclose(cascade.predict_proba(rows), tfidf.predict_proba(rows))
 
 
+class AbstainingPostoRule(PostoRule):
+    """Like PostoRule, but abstains (an all-zero row) where it has no opinion."""
+
+    name = "posto-abstains"
+
+    def predict_proba(self, transactions: Any) -> np.ndarray:
+        out = super().predict_proba(transactions)
+        out[out.max(axis=1) < 1.0] = 0.0
+        return out
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.5])
+def test_a_member_that_abstains_passes_the_row_on_whatever_the_threshold(
+        threshold: float) -> None:
+    descriptions, labels = zip(*TRAIN, strict=True)
+    with strategy_plugin("posto-abstains-plugin", AbstainingPostoRule):
+        cascade = plugins.create_strategy("cascade", {"members": "posto-abstains+tfidf",
+                                                      "threshold": threshold})
+        cascade.fit(txs(*descriptions), list(labels))
+    assert isinstance(cascade, CascadeStrategy)
+    rows = txs("Compra - Posto da Pizzaria", "Compra - Pizzaria Napoli")
+    assert cascade.answered_by(rows) == ["posto-abstains", "tfidf"]
+    assert cascade.predict(rows) == ["TRABALHO", "LAZER"]
+
+
 def test_save_and_load_keep_every_member(tmp_path: Path) -> None:
     cascade = fitted()
     save_model(cascade, tmp_path / "c")

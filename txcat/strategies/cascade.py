@@ -122,13 +122,18 @@ class CascadeStrategy(Strategy):
             rows = [transactions[int(i)] for i in todo]
             proba = self._aligned(member, member.predict_proba(rows))
             confidence = proba.max(axis=1)
-            sure = confidence >= self.threshold
+            sure = self._sure(confidence)
             better = (confidence > best[todo]) & ~sure
             out[todo[sure]] = proba[sure]
             answered[todo[sure]] = True
             out[todo[better]] = proba[better]  # fallback: the most confident so far
             best[todo[better]] = confidence[better]
         return out
+
+    def _sure(self, confidence: np.ndarray) -> np.ndarray:
+        """Rows a member answers for good: confident enough, and not abstaining (an
+        all-zero row has confidence 0, which a threshold of 0 would otherwise accept)."""
+        return (confidence >= self.threshold) & (confidence > 0)
 
     def _aligned(self, member: Strategy, proba: np.ndarray) -> np.ndarray:
         """Columns in the cascade's label order (members may know fewer labels)."""
@@ -145,7 +150,7 @@ class CascadeStrategy(Strategy):
         for tx in transactions:
             chosen = self.members_[-1].name
             for member in self.members_:
-                if member.predict_proba([tx]).max() >= self.threshold:
+                if self._sure(member.predict_proba([tx]).max(axis=1))[0]:
                     chosen = member.name
                     break
             names.append(chosen)
