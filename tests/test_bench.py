@@ -353,11 +353,29 @@ def test_a_report_written_again_replaces_the_old_one_whole(data: LabeledData,
     split = make_split(data, "merchant", seed=0)
     results = run_benchmark(data, split, [StrategySpec("tfidf")], labels=DEFAULT_LABELS)
     write_report(results, split, data, tmp_path / "report")
-    (tmp_path / "report" / "stale.txt").write_text("from an older run")
+    # A chart of a strategy this run does not have is the old report's own.
+    (tmp_path / "report" / "confusion_old-strategy.png").write_bytes(b"\x89PNG")
+    (tmp_path / "report" / ".DS_Store").write_bytes(b"")
     write_report(results, split, data, tmp_path / "report", charts=False)
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no staging leftovers
-    assert not (tmp_path / "report" / "stale.txt").exists()
+    assert not (tmp_path / "report" / "confusion_old-strategy.png").exists()
     assert not (tmp_path / "report" / "accuracy.png").exists()
+
+
+@pytest.mark.parametrize("own", ["notas.md", "meu.png", "analise/grafico.png"])
+def test_a_report_folder_holding_the_users_own_files_is_not_replaced(
+        data: LabeledData, tmp_path: Path, own: str) -> None:
+    split = make_split(data, "merchant", seed=0)
+    results = run_benchmark(data, split, [StrategySpec("tfidf")], labels=DEFAULT_LABELS)
+    write_report(results, split, data, tmp_path / "report")
+    mine = tmp_path / "report" / own
+    mine.parent.mkdir(exist_ok=True)
+    mine.write_text("meu", encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--strategies", "tfidf",
+                                       "-o", str(tmp_path / "report")])
+    assert result.exit_code == 1
+    assert f"holds files that are not the report's ({own})" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "meu"
 
 
 def test_train_sizes_above_the_training_rows_are_named_not_dropped_silently() -> None:

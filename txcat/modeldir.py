@@ -15,7 +15,7 @@ from typing import Any
 
 from txcat import __version__
 from txcat.errors import ModelError, StrategyError, TxcatError
-from txcat.output import check_can_create, file_in_the_way, replaced_directory
+from txcat.output import check_can_create, file_in_the_way, os_litter, replaced_directory
 from txcat.strategies.base import Strategy
 
 MANIFEST = "txcat.json"
@@ -61,7 +61,7 @@ def _files_not_the_models(directory: Path) -> list[str]:
     if listed is None:
         return []
     return [f for f in _files_in(directory) if f != MANIFEST and f not in listed
-            and not _os_litter(f)]
+            and not os_litter(f)]
 
 
 def _listed_but_missing(directory: Path, manifest: dict[str, Any]) -> list[str]:
@@ -78,12 +78,6 @@ def _listed_files(manifest: object) -> list[str] | None:
     if not isinstance(listed, list):
         return None
     return [f for f in listed if isinstance(f, str)]
-
-
-def _os_litter(path: str) -> bool:
-    """What a file browser leaves in a folder it showed: nobody's data."""
-    name = path.rsplit("/", 1)[-1]
-    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("._")
 
 
 def save_model(strategy: Strategy, directory: str | Path, *,

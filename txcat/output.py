@@ -247,3 +247,9 @@ class PredictionWriter:
                 "raw": dict(tx.raw),
             }
             self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def os_litter(path: str) -> bool:
+    """What a file browser leaves in a folder it showed: nobody's data."""
+    name = path.rsplit("/", 1)[-1]
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("._")

@@ -7,12 +7,13 @@ so a failed run never leaves half a report.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from txcat.bench.split import Split
 from txcat.errors import OutputError
-from txcat.output import check_can_create, file_in_the_way, replaced_directory
+from txcat.output import check_can_create, file_in_the_way, os_litter, replaced_directory
 from txcat.training import LabeledData
 from txcat.wording import counted
 
@@ -35,11 +36,33 @@ def check_report_target(directory: str | Path) -> Path:
             (target / RESULTS).is_file() and (target / SPLIT).is_file()):
         raise OutputError(f"{directory}: exists and is not a txcat bench report; choose a new "
                           "or empty folder")
+    others = _files_not_the_reports(target) if target.is_dir() else []
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise OutputError(f"{directory}: holds files that are not the report's ({shown}); "
+                          "writing a report replaces the folder: move them, or choose "
+                          "another folder")
     in_the_way = file_in_the_way(target.resolve())
     if in_the_way is not None:
         raise OutputError(f"cannot write {directory}: {in_the_way} is a file")
     check_can_create(target, directory)
     return target
+
+
+#: The files a report writes, besides one ``confusion_<strategy>.png`` per strategy.
+REPORT_FILES = frozenset({RESULTS, SPLIT, MARKDOWN, "accuracy.png", "accuracy_vs_speed.png",
+                          "learning_curve.png"})
+
+
+def _files_not_the_reports(directory: Path) -> list[str]:
+    """Files in an earlier report's folder that no report writes: the user's own, which
+    replacing the folder would delete. Any confusion chart is the report's, since the
+    strategies (and so those charts) differ from run to run."""
+    return sorted(
+        rel for rel in (p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                        if p.is_file())
+        if rel not in REPORT_FILES and not re.fullmatch(r"confusion_[^/]*\.png", rel)
+        and not os_litter(rel))
 
 
 def write_report(results: dict[str, Any], split: Split, data: LabeledData,
