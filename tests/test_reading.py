@@ -1182,3 +1182,91 @@ def test_a_column_of_only_d_and_c_marks_gives_the_amounts_sign(
     _, rows = read_bytes(card.encode())
     assert [t.amount for t in rows] == [-12.0, -80.0]
     assert warnings_of(log) == []
+
+
+# ------------------------------------------- real exports a helper found mis-read (2026-11-22)
+
+def test_banco_do_brasil_is_recognised_with_a_degree_sign_for_numero() -> None:
+    """Exports write 'Nº documento' or 'N° documento' (a degree sign): both are BB, and
+    its Detalhes (the merchant) is read, not dropped by a three-column layout."""
+    data = ('"Data","Lançamento","Detalhes","N° documento","Valor","Tipo Lançamento"\n'
+            '"31/08/2026","Saldo Anterior","","","200,00",""\n'
+            '"01/09/2026","Compra com Cartão","01/09 10:00 PADARIA REAL","1","-50,00","Saída"\n'
+            '"00/00/0000","Saldo do dia","","","150,00",""\n').encode("cp1252")
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "bb"
+    assert [fields(t)[:2] for t in rows] == [
+        ("Compra com Cartão - 01/09 10:00 PADARIA REAL", -50.0)]
+
+
+@pytest.mark.parametrize("data, kept", [
+    # Itaú as the site exports it: section title, balances, and the overdraft limit.
+    ("data;lançamento;ag./origem;valor (R$);saldos (R$)\n"
+     "lançamentos;;;;\n"
+     "30/09/2026;SALDO ANTERIOR;;;1.000,00\n"
+     "01/10/2026;PIX TRANSF ERICA G01/10;;-95,00;\n"
+     "01/10/2026;SALDO DO DIA;;;905,00\n"
+     ";(+) LIMITE DA CONTA TOTAL;;15.500,00;\n", [("PIX TRANSF ERICA G01/10", -95.0)]),
+    ("data;lançamento;valor\n"
+     "30/09/2026;SALDO ANTERIOR;1.000,00\n"
+     "01/10/2026;TOTAL PASS;-120,00\n"
+     "02/10/2026;S A L D O;880,00\n", [("TOTAL PASS", -120.0)]),
+    ("Data;Histórico;Crédito;Débito;Saldo\n"
+     "01/10/2026;PADARIA REAL;;45,00;955,00\n"
+     ";Total;3.200,00;-1.545,00;\n", [("PADARIA REAL", -45.0)]),
+])
+def test_balance_limit_total_and_section_rows_are_skipped_and_counted(
+        data: str, kept: list[tuple[str, float]], log: pytest.LogCaptureFixture) -> None:
+    statement, rows = read_bytes(data.encode("utf-8"))
+    assert [fields(t)[:2] for t in rows] == kept
+    assert statement.stats.balance_rows >= 1
+    assert any("balance rows" in r.getMessage() or "neither a date nor an amount"
+               in r.getMessage() for r in log.records)
+
+
+@pytest.mark.parametrize("tipo, amounts", [
+    (["Saída", "Entrada"], [-45.0, 3200.0]),
+    (["Débito", "Crédito"], [-45.0, 3200.0]),
+])
+def test_a_type_column_of_directions_signs_unsigned_amounts(
+        tipo: list[str], amounts: list[float]) -> None:
+    data = ("Data;Descrição;Valor;Tipo\n"
+            f"01/10/2024;PADARIA PAO QUENTE;45,00;{tipo[0]}\n"
+            f"02/10/2024;SALARIO ACME;3.200,00;{tipo[1]}\n").encode()
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows] == amounts
+
+
+def test_a_card_type_column_beside_signed_amounts_leaves_the_sign_alone() -> None:
+    """'Crédito' there says how the card was used, not that money came in."""
+    data = ("Data;Descrição;Valor;Tipo\n"
+            "01/10/2024;PADARIA PAO QUENTE;-45,00;Crédito\n"
+            "02/10/2024;ESTORNO PADARIA;45,00;Débito\n").encode()
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows] == [-45.0, 45.0]
+
+
+def test_naming_the_description_column_keeps_the_date_and_amount_found() -> None:
+    data = b"Data;Hist;Valor\n01/10/2024;PADARIA;-45,00\n"
+    _, rows = read_bytes(data, overrides=ColumnOverrides(description="Hist"))
+    assert [fields(t)[:3] for t in rows] == [("PADARIA", -45.0, dt.date(2024, 10, 1))]
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX>\n<BANKMSGSRSV1>\n", "an OFX file"),
+    (b'<?xml version="1.0"?>\n<?OFX OFXHEADER="200" VERSION="220"?>\n<OFX>\n', "an OFX file"),
+    (b"!Type:Bank\nD01/10/2024\nT-45.00\nPPADARIA\n^\n", "a QIF file"),
+    (b"<html><body><table><tr><td>Data</td></tr></table></body></html>",
+     "a web page (HTML)"),
+])
+def test_other_statement_formats_are_named_with_what_to_do(data: bytes, what: str) -> None:
+    with pytest.raises(StatementError) as excinfo:
+        read_bytes(data)
+    error_message(excinfo, "extrato.csv", what, "export the statement as CSV")
+
+
+@pytest.mark.parametrize("text", ["\u221245,00", "\u201345,00", "R$ \u221245,00"])
+def test_a_typographic_minus_is_a_minus(text: str) -> None:
+    from txcat.reading.values import parse_amount
+
+    assert parse_amount(text) == -45.0

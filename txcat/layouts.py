@@ -7,6 +7,7 @@ preamble lines before it. Built-in layouts are registered through the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -174,6 +175,15 @@ def register_layouts(register: Callable[[Layout], None]) -> None:
         register(layout)
 
 
+#: Folded descriptions of rows that state a balance or a total, not a transaction, in
+#: any bank's export ('SALDO ANTERIOR', 'S A L D O', a Bradesco 'Total' line). A total
+#: is the whole description: 'TOTAL PASS' is a gym.
+BALANCE_ROW = re.compile(r"(saldo|s a l d o)( .*)?|(sub)?total|totais|total geral"
+                         r"|total do (dia|mes|periodo)")
+#: A row with no date that names a limit ('(+) LIMITE DA CONTA TOTAL;15.500,00'): the
+#: overdraft limit on offer, not money that came in.
+LIMIT_ROW = re.compile(r"limite( .*)?")
+
 # Names a column goes by in CSVs of no known layout ("any other CSV").
 DESCRIPTION_ALIASES = ("descricao", "description", "historico", "lancamento", "title", "titulo",
                        "memo", "detalhes", "details", "estabelecimento", "payee", "merchant",
@@ -194,14 +204,17 @@ ID_ALIASES = ("id", "identificador", "codigo", "documento", "nodocumento", "ndoc
               "nrdoc", "numdoc", "transactionid")
 
 
-def guess_layout(columns: Sequence[str], *, single_column: bool = False) -> Layout | None:
+def guess_layout(columns: Sequence[str], *, single_column: bool = False,
+                 description: str | None = None) -> Layout | None:
     """A layout for a header of no known bank, from its column names.
 
     A description column and a date or amount column must be recognised: a
     preamble line such as 'Conta;12345' names neither. With ``single_column``, a
     header of one cell naming a description is enough (a list of descriptions).
+    ``description`` is the description column when the user named it
+    (``--description-column Hist``): the other columns are still found by name.
     """
-    description = first_column(columns, DESCRIPTION_ALIASES)
+    description = description or first_column(columns, DESCRIPTION_ALIASES)
     if description is None:
         return None
     date = first_column(columns, DATE_ALIASES)

@@ -58,8 +58,10 @@ def strip_accents(text: str) -> str:
 
 
 def column_key(name: str) -> str:
-    """The key a header cell is matched by: 'Data Lançamento' -> 'datalancamento'."""
-    return _NON_ALNUM.sub("", strip_accents(name).lower())
+    """The key a header cell is matched by: 'Data Lançamento' -> 'datalancamento'.
+
+    'Nº' and 'N°' (a degree sign typed for the ordinal) are both 'no'."""
+    return _NON_ALNUM.sub("", strip_accents(name.replace("\u00b0", "o")).lower())
 
 
 def first_column(columns: Sequence[str], aliases: Sequence[str]) -> str | None:

@@ -40,6 +40,20 @@ _SIGNATURES = [
 ]
 
 
+def _other_text_format(head: bytes) -> str | None:
+    """Statement formats that are text but not CSV, which banks also offer: read as a
+    CSV they would fail with 'no description column', which does not say what to do."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"ofxheader") or start.startswith(b"<ofx") or (
+            start.startswith(b"<?xml") and b"<?ofx" in start[:500]):
+        return "an OFX file (for money-management software)"
+    if start.startswith((b"!type:", b"!account", b"!option:")):
+        return "a QIF file (for money-management software)"
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return "a web page (HTML), as some banks' .xls downloads are"
+    return None
+
+
 def detect_encoding(head: bytes, source: str) -> tuple[str, str]:
     """Return ``(encoding, errors)`` for :class:`io.TextIOWrapper`, from the first bytes.
 
@@ -50,6 +64,9 @@ def detect_encoding(head: bytes, source: str) -> tuple[str, str]:
     for magic, what in _SIGNATURES:
         if head.startswith(magic):
             raise StatementError(source, f"this is {what}")
+    other = _other_text_format(head)
+    if other:
+        raise StatementError(source, f"this is {other}, not a CSV; export the statement as CSV")
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from txcat.errors import StatementError
-from txcat.layouts import DESCRIPTION_ALIASES, Layout, guess_layout
+from txcat.layouts import BALANCE_ROW, DESCRIPTION_ALIASES, LIMIT_ROW, Layout, guess_layout
 from txcat.reading.encoding import detect_encoding
 from txcat.reading.values import parse_amount, parse_date
 from txcat.text import column_key, first_column, fold
@@ -65,6 +65,8 @@ class ReadStats:
 
     rows: int = 0
     balance_rows: int = 0
+    #: Rows with neither a date nor an amount: section titles, not transactions.
+    title_rows: int = 0
     bad_amounts: int = 0
     bad_dates: int = 0
     empty_descriptions: int = 0
@@ -158,7 +160,7 @@ class Statement:
                                       delimiter=header.delimiter)
             self._rows = self._transactions()
             self._first = next(self._rows, None)
-            if self._first is None and self.stats.balance_rows == 0:
+            if self._first is None and self.stats.balance_rows + self.stats.title_rows == 0:
                 raise StatementError(name, "no data rows after the header "
                                      f"(line {self.header_line})")
         except UnicodeDecodeError as exc:
@@ -226,9 +228,10 @@ class Statement:
                     self._check_runaway_quote(cells, n, line)
                 cells = self._fit_width(cells, n, desc_cols, line, amount_cols)
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
-                if layout.balance_rows and desc_cols and \
-                        fold(cells[desc_cols[0]]) in layout.balance_rows:
-                    self.stats.balance_rows += 1
+                skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
+                                                  amount_cols)
+                if skipped:
+                    setattr(self.stats, skipped, getattr(self.stats, skipped) + 1)
                     continue
                 description = " - ".join(desc_parts)
                 if not description:
@@ -386,6 +389,29 @@ class Statement:
                            "read as part of this one row")
             opened += len(embedded) - 1
 
+    def _not_a_transaction(self, cells: list[str], desc_cols: list[int],
+                           desc_parts: list[str], date_col: int | None,
+                           amount_cols: list[int]) -> str | None:
+        """The stats counter of a row that is no transaction, or None for a transaction:
+        a balance or a total ('balance_rows'), or, in a file with dates, a row with no
+        date (none, or words: 'lançamentos;;;;') that has no amount (a section title,
+        'title_rows') or names a limit ('balance_rows'). A dateless row with an amount
+        is kept: some exports print the date once per day."""
+        layout = self.layout
+        first = fold(cells[desc_cols[0]]) if desc_cols else ""
+        whole = fold(" ".join(desc_parts))
+        if (layout.balance_rows and first in layout.balance_rows) or \
+                BALANCE_ROW.fullmatch(whole):
+            return "balance_rows"
+        if date_col is None or _parses(lambda text: parse_date(text, layout.date_formats),
+                                       cells[date_col]):
+            return None
+        if LIMIT_ROW.fullmatch(whole):
+            return "balance_rows"
+        if amount_cols and not any(cells[i].strip() for i in amount_cols):
+            return "title_rows"
+        return None
+
     def _amount(self, cells: list[str], amount_col: int | None, credit_col: int | None,
                 debit_col: int | None, direction_col: int | None, line: int) -> float | None:
         layout = self.layout
@@ -437,8 +463,11 @@ class Statement:
                            "1 row repeats" if s.repeated_ids == 1 else
                            f"{s.repeated_ids} rows repeat")
         if s.balance_rows:
-            logger.info("%s: skipped %d balance rows (not transactions)",
-                        self.name, s.balance_rows)
+            logger.info("%s: skipped %d balance rows (balances, limits, totals: not "
+                        "transactions)", self.name, s.balance_rows)
+        if s.title_rows:
+            logger.info("%s: skipped %d rows with neither a date nor an amount (titles, "
+                        "not transactions)", self.name, s.title_rows)
 
     def close(self) -> None:
         if self._owns_stream:
@@ -493,21 +522,39 @@ def _decimal_mark(rows: list[list[str]], header: _Header) -> str | None:
     return marks.pop() if len(marks) == 1 else None
 
 
+#: Values of a column that says the direction of an amount beside it.
+_MARKS = frozenset({"d", "c"})
+_WAYS = frozenset({"entrada", "saida"})
+#: These also say how a card was used ('Compra no crédito'): a direction only beside
+#: amounts that carry no sign of their own.
+_CARD_OR_WAY = frozenset({"credito", "debito"})
+
+
 def _column_of_d_c_marks(rows: list[list[str]], header: _Header) -> str | None:
-    """A column, read by no role, whose values in the first rows are all 'D' or 'C':
-    the sign of the amount beside it, whatever its name ('Tipo' says nothing by its
-    name: it often holds the description, or 'Débito' for a card bought on debit)."""
+    """A column, read by no role, whose values in the first rows all say a direction:
+    'D'/'C' or 'Entrada'/'Saída', or 'Débito'/'Crédito' where no amount has a sign.
+    It is the sign of the amount beside it, whatever its name ('Tipo' says nothing by
+    its name: it often holds the description, or 'Débito' for a card bought on debit).
+    """
     layout = header.layout
     roles = {column_key(name) for name in (*layout.description, layout.date, layout.amount,
                                            layout.id) if name}
     seen: dict[int, set[str]] = {i: set() for i, cell in enumerate(header.cells)
                                  if cell.strip() and column_key(cell) not in roles}
+    keys = [column_key(c) for c in header.cells]
+    amount_at = keys.index(column_key(layout.amount)) if layout.amount else None
+    signed = False
     for cells in rows:
         for i, values in seen.items():
             if i < len(cells) and cells[i].strip():
-                values.add(cells[i].strip().upper())
+                values.add(fold(cells[i]))
+        if amount_at is not None and amount_at < len(cells):
+            value = cells[amount_at].strip()
+            signed = signed or value.startswith(("-", "(")) or value.endswith("-") or \
+                (value[-1:].upper() in ("D", "C") and value[-2:-1].isdigit())
     return next((header.cells[i].strip() for i, values in seen.items()
-                 if values and values <= {"D", "C"}), None)
+                 if values and (values <= _MARKS or values <= _WAYS
+                                or (values <= _CARD_OR_WAY and not signed))), None)
 
 
 def _unique_names(cells: list[str]) -> list[str]:
@@ -642,7 +689,9 @@ def _header_from_overrides(candidates: list[tuple[int, str, list[str]]],
         keys = {column_key(c) for c in cells}
         if wanted <= keys:
             by_key = {column_key(c): c.strip() for c in cells}
-            base = _best_layout(cells, layouts) or guess_layout(cells)
+            base = _best_layout(cells, layouts) or guess_layout(
+                cells, description=by_key[column_key(overrides.description)]
+                if overrides.description else None)
             if base is None:
                 if overrides.description is None:
                     raise StatementError(source, "no description column found; columns are: "

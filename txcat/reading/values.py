@@ -11,6 +11,9 @@ import math
 import re
 from collections.abc import Sequence
 
+#: Minus signs a word processor or a PDF puts where '-' was meant ('−45,00', '–45,00').
+_DASHES = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                         "\ufe63": "-", "\uff0d": "-"})
 _CURRENCY = re.compile(r"r\$|brl|\s", re.IGNORECASE)
 # Plain digits with one decimal separator, or digits grouped by threes and an
 # optional decimal part: '1234.5', ',99', '1.234,56', '1,234,567.8'.
@@ -25,7 +28,7 @@ def parse_amount(text: str, decimal: str | None = None) -> float:
     decimal one; a lone ',' is decimal, a lone '.' followed by three digits in a
     value with more than one '.' is a thousands separator).
     """
-    s = _CURRENCY.sub("", text.strip())
+    s = _CURRENCY.sub("", text.strip().translate(_DASHES))
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
