@@ -1270,3 +1270,52 @@ def test_a_typographic_minus_is_a_minus(text: str) -> None:
     from txcat.reading.values import parse_amount
 
     assert parse_amount(text) == -45.0
+
+
+@pytest.mark.parametrize("data, description", [
+    # A known bank's three columns are in this header, but so is another text column.
+    ("Data;Descrição;Lançamento;Valor\n01/10/2024;PADARIA REAL;Débito;-45,00\n",
+     "PADARIA REAL - Débito"),
+    ("Data,Lançamento,Detalhes,Valor\n01/09/2026,Compra com Cartão,PADARIA REAL,\"-50,00\"\n",
+     "Compra com Cartão - PADARIA REAL"),
+    # The counterpart has a column of its own.
+    ("Data;Tipo;Favorecido;Valor\n02/10/2024;Pix enviado;NETFLIX;-55,90\n",
+     "Pix enviado - NETFLIX"),
+    ("Data;Beneficiário;Valor\n02/10/2024;NETFLIX;-55,90\n", "NETFLIX"),
+])
+def test_every_text_column_of_a_csv_of_no_known_layout_is_read(
+        data: str, description: str) -> None:
+    _, rows = read_bytes(data.encode("utf-8"))
+    assert [t.description for t in rows] == [description]
+    assert rows[0].amount is not None and rows[0].amount < 0
+
+
+def test_credit_and_debit_value_columns_are_read_as_money_in_and_out() -> None:
+    data = (b"Data;Lancamento;Valor Credito;Valor Debito\n"
+            b"01/10/2024;PADARIA;0,00;45,00\n"
+            b"02/10/2024;SALARIO;3.200,00;0,00\n")
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows] == [-45.0, 3200.0]
+
+
+def test_a_mercado_pago_export_is_read_past_its_summary_lines() -> None:
+    data = (b"INITIAL_BALANCE;CREDITS;DEBITS;FINAL_BALANCE\n"
+            b"100,00;1.500,00;-325,00;1.275,00\n"
+            b"\n"
+            b"RELEASE_DATE;TRANSACTION_TYPE;REFERENCE_ID;TRANSACTION_NET_AMOUNT;PARTIAL_BALANCE\n"
+            b"01-10-2024;Pagamento com QR Pix Padaria;1;-25,00;75,00\n")
+    _, rows = read_bytes(data)
+    assert [fields(t) for t in rows] == [
+        ("Pagamento com QR Pix Padaria", -25.0, dt.date(2024, 10, 1), "1")]
+
+
+def test_with_no_header_found_the_error_shows_a_line_of_names_not_of_numbers() -> None:
+    data = (b"SALDO_INICIAL;CREDITOS;DEBITOS\n"
+            b"100,00;1.500,00;-325,00\n"
+            b"QUANDO;O_QUE;QUANTO\n"
+            b"01-10-2024;Padaria;-25,00\n")
+    with pytest.raises(StatementError) as excinfo:
+        read_bytes(data)
+    message = error_message(excinfo, "extrato.csv", "no description column")
+    assert "QUANDO, O_QUE, QUANTO" in message or "SALDO_INICIAL, CREDITOS, DEBITOS" in message
+    assert "100, 00" not in message

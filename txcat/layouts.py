@@ -185,23 +185,29 @@ BALANCE_ROW = re.compile(r"(saldo|s a l d o)( .*)?|(sub)?total|totais|total gera
 LIMIT_ROW = re.compile(r"limite( .*)?")
 
 # Names a column goes by in CSVs of no known layout ("any other CSV").
+#: Every such column is read, joined in header order ('Pix enviado - NETFLIX'); the
+#: first in this order ranks layouts. The counterpart's own column ('Favorecido') too.
 DESCRIPTION_ALIASES = ("descricao", "description", "historico", "lancamento", "title", "titulo",
                        "memo", "detalhes", "details", "estabelecimento", "payee", "merchant",
-                       "narrative", "tipo")
-AMOUNT_ALIASES = ("valor", "amount", "value", "valorrs", "valorr", "quantia", "montante")
+                       "narrative", "tipo", "favorecido", "beneficiario", "destinatario",
+                       "recebedor", "pagador", "remetente", "contraparte", "transactiontype")
+AMOUNT_ALIASES = ("valor", "amount", "value", "valorrs", "valorr", "quantia", "montante",
+                  "transactionnetamount", "netamount")
 DATE_ALIASES = ("data", "date", "datalancamento", "dataoperacao", "datatransacao",
-                "datamovimento", "datamovimentacao", "datamov", "dt")
+                "datamovimento", "datamovimentacao", "datamov", "dt", "releasedate")
 #: Separate money-in / money-out columns, read where no single amount column is named.
 CREDIT_ALIASES = ("credito", "creditor", "creditors", "creditos", "entrada", "entradas",
-                  "entradar", "credit", "credits", "moneyin", "paidin")
+                  "entradar", "credit", "credits", "moneyin", "paidin", "valorcredito",
+                  "valorcreditor", "valorcreditors", "vlrcredito")
 DEBIT_ALIASES = ("debito", "debitor", "debitors", "debitos", "saida", "saidas", "saidar",
-                 "debit", "debits", "moneyout", "paidout")
+                 "debit", "debits", "moneyout", "paidout", "valordebito", "valordebitor",
+                 "valordebitors", "vlrdebito")
 #: A column of D/C marks beside an amount. Not 'tipo': it often names the description,
 #: or whether a card was used on credit or debit, which says nothing of the sign.
 DIRECTION_ALIASES = ("dc", "cd", "debcred", "creddeb", "debitocredito", "creditodebito",
                      "natureza", "tipolancamento", "tipomovimento")
 ID_ALIASES = ("id", "identificador", "codigo", "documento", "nodocumento", "ndocumento",
-              "nrdoc", "numdoc", "transactionid")
+              "nrdoc", "numdoc", "transactionid", "referenceid")
 
 
 def guess_layout(columns: Sequence[str], *, single_column: bool = False,
@@ -214,6 +220,7 @@ def guess_layout(columns: Sequence[str], *, single_column: bool = False,
     ``description`` is the description column when the user named it
     (``--description-column Hist``): the other columns are still found by name.
     """
+    given = description is not None
     description = description or first_column(columns, DESCRIPTION_ALIASES)
     if description is None:
         return None
@@ -228,16 +235,21 @@ def guess_layout(columns: Sequence[str], *, single_column: bool = False,
     if date is None and amount is None and credit is None and debit is None and \
             not (single_column and len(columns) == 1):
         return None
+    direction = direction if direction != description else None
+    # Every text column: a counterpart or a detail in a column of its own is the row's
+    # most telling part ('Tipo: Pix enviado', 'Favorecido: NETFLIX').
+    descriptions = (description,) if given else tuple(
+        c for c in columns if column_key(c) in DESCRIPTION_ALIASES and c != direction)
     return Layout(
         name="generic",
         title="generic CSV (columns guessed from their names)",
-        columns=(description,),
-        description=(description,),
+        columns=descriptions,
+        description=descriptions,
         date=date,
         amount=amount,
         credit=credit,
         debit=debit,
-        direction=direction if direction != description else None,
+        direction=direction,
         id=first_column(columns, ID_ALIASES),
         date_formats=("%d/%m/%Y", "%Y-%m-%d", "%Y%m%d"),
     )

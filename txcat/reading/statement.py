@@ -143,8 +143,11 @@ class Statement:
                     self.layout = replace(self.layout, decimal=decimal)
             if self.layout.amount and not self.layout.direction:
                 marks = _column_of_d_c_marks(first_rows, header)
-                if marks:
-                    self.layout = replace(self.layout, direction=marks)
+                if marks:  # a second text column of directions ('Tipo') is no description
+                    kept = tuple(c for c in self.layout.description
+                                 if column_key(c) != column_key(marks))
+                    self.layout = replace(self.layout, direction=marks,
+                                          description=kept or self.layout.description)
             self.delimiter = header.delimiter
             self.header_line = header.index + 1
             self.columns = _unique_names(header.cells)
@@ -537,8 +540,8 @@ def _column_of_d_c_marks(rows: list[list[str]], header: _Header) -> str | None:
     its name: it often holds the description, or 'Débito' for a card bought on debit).
     """
     layout = header.layout
-    roles = {column_key(name) for name in (*layout.description, layout.date, layout.amount,
-                                           layout.id) if name}
+    roles = {column_key(name) for name in (*layout.description[:1], layout.date,
+                                           layout.amount, layout.id) if name}
     seen: dict[int, set[str]] = {i: set() for i, cell in enumerate(header.cells)
                                  if cell.strip() and column_key(cell) not in roles}
     keys = [column_key(c) for c in header.cells]
@@ -664,13 +667,25 @@ def _parses(parse: Callable[[str], object], text: str) -> bool:
 
 def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:
     keys = frozenset(column_key(c) for c in cells)
-    matching = [layout for layout in layouts if layout.matches(keys)]
+    matching = [layout for layout in layouts if layout.matches(keys)
+                and not _text_columns_left_unread(layout, keys)]
     if not matching:
         return None
     # The most specific layout wins; on a tie, the one whose description column has the
     # more telling name ('descricao' before 'tipo').
     return max(matching, key=lambda layout: (len(layout.required_keys()),
                                              -_description_rank(layout)))
+
+
+def _text_columns_left_unread(layout: Layout, keys: frozenset[str]) -> bool:
+    """Whether the header holds a description-like column the layout reads in no role:
+    then it is another bank's file that happens to hold this layout's columns
+    ('Data;Descrição;Lançamento;Valor' is not Itaú's 'data;lançamento;valor'), and the
+    merchant would be lost with the unread column. A 'tipo' column beside the layout's
+    own description is left out: it is mostly how a card was used ('Débito')."""
+    read = {column_key(c) for c in (*layout.description, layout.date, layout.amount, layout.id,
+                                    layout.credit, layout.debit, layout.direction) if c}
+    return any(k in DESCRIPTION_ALIASES and k not in read and k != "tipo" for k in keys)
 
 
 def _description_rank(layout: Layout) -> int:
@@ -721,7 +736,10 @@ def _columns_seen(candidates: list[tuple[int, str, list[str]]], lines: list[str]
     if not candidates:
         first = next((line.strip() for line in lines if line.strip()), "")
         return _printable(repr(first[:80]))
-    widest = max(candidates, key=lambda c: (len(c[2]), -c[0]))
+    # A line of names, rather than one of numbers split at their decimal commas.
+    named = [c for c in candidates if sum(any(ch.isalpha() for ch in cell) for cell in c[2])
+             > len(c[2]) / 2] or candidates
+    widest = max(named, key=lambda c: (len(c[2]), -c[0]))
     return _printable(", ".join(c.strip() for c in widest[2]))
 
 
