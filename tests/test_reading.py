@@ -1319,3 +1319,20 @@ def test_with_no_header_found_the_error_shows_a_line_of_names_not_of_numbers() -
     message = error_message(excinfo, "extrato.csv", "no description column")
     assert "QUANDO, O_QUE, QUANTO" in message or "SALDO_INICIAL, CREDITOS, DEBITOS" in message
     assert "100, 00" not in message
+
+
+def test_two_amounts_split_at_unquoted_commas_are_each_put_back(
+        log: pytest.LogCaptureFixture) -> None:
+    """A balance column after the amount, split too: counted from the right, each
+    column gets its own number back, and the row is reported."""
+    data = (b"data,descricao,valor,saldo\n"
+            b"01/10/2024,PADARIA,-45,00,955,00\n"
+            b"02/10/2024,SALARIO ACME,3200,00,4155,00\n"
+            b"03/10/2024,LOJA 2,5,-10,50,4144,50\n")
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [
+        ("PADARIA", -45.0), ("SALARIO ACME", 3200.0), ("LOJA 2,5", -10.5)]
+    assert [t.raw["saldo"] for t in rows] == ["955,00", "4155,00", "4144,50"]
+    assert any("split at an unquoted comma" in w for w in warnings_of(log))
+    _, rows = read_bytes(b"data,descricao,valor,id\n01/10/2024,PADARIA,-45,00,12\n")
+    assert [(t.amount, t.id) for t in rows] == [(-45.0, "12")]  # an id is no split number

@@ -353,9 +353,18 @@ class Statement:
         for col in (c for c in amount_cols if c < last_desc):  # left to right
             if len(cells) > n:
                 rejoin(col)
-        for col in (c for c in reversed(amount_cols) if c > last_desc):  # right to left
-            if len(cells) > n:
-                rejoin(len(cells) - (n - col) - 1)
+        # Right to left, every column after the description takes one cell, or two
+        # where a number split: a running balance ('saldo') splits as amounts do.
+        numbers = {*amount_cols, *(i for i, key in enumerate(self._header_keys())
+                                   if key.startswith("saldo") or key.endswith("balance"))}
+        end = len(cells) - 1
+        for col in range(n - 1, last_desc, -1):
+            if len(cells) <= n:
+                break
+            before = len(cells)
+            if col in numbers and end >= 1:
+                rejoin(end - 1)
+            end -= 1 + (before - len(cells))
         if joined:
             amounts = " and ".join(_shown(j.strip()) for j in joined)
             self._note("split_amounts", line,
@@ -363,6 +372,9 @@ class Statement:
                        f"as one amount{' each' if len(joined) > 1 else ''} (quote it, or use "
                        "';' as the delimiter)")
         return cells
+
+    def _header_keys(self) -> list[str]:
+        return [column_key(c) for c in self.columns]
 
     def _check_runaway_quote(self, cells: list[str], n: int, line: int) -> None:
         """Warn when a quoted field holds lines that look like rows of this file.
