@@ -784,3 +784,30 @@ def test_checking_the_output_before_training_creates_no_folders(tmp_path: Path) 
                        "-o", str(tmp_path / "a" / "b" / "m"))
     assert code == 1, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_month_with_no_transactions_in_a_folder_is_skipped_with_a_warning(
+        tmp_path: Path) -> None:
+    """A header-only export is a month with no rows, not a reason to classify nothing;
+    given alone, it is still an error (the wrong file, most likely)."""
+    folder = tmp_path / "meses"
+    folder.mkdir()
+    (folder / "2024-09.csv").write_text(
+        "data,valor,codigo,descricao\n03/09/2024,-30.50,d5g489fc,Mercado Econômico\n",
+        encoding="utf-8")
+    (folder / "2024-10.csv").write_text("data,valor,codigo,descricao\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["código,informação", "d5g489fc,NECESSIDADE"]
+    assert "2024-10.csv: no data rows after the header (line 1); skipped" in result.stderr
+    alone = CliRunner().invoke(main, ["classify", str(folder / "2024-10.csv")])
+    assert alone.exit_code == 1 and "no data rows after the header" in alone.stderr
+
+
+def test_train_skips_a_month_with_no_rows_among_its_files(tmp_path: Path) -> None:
+    from txcat.training import read_labeled
+
+    (tmp_path / "vazio.csv").write_text("data,valor,codigo,descricao,label\n",
+                                        encoding="utf-8")
+    data = read_labeled([tmp_path / "vazio.csv", SAMPLES / "labeled" / "c6.csv"])
+    assert len(data.labels) > 100

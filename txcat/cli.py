@@ -278,8 +278,8 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         fmt = fmt or ("jsonl" if output and output.lower().endswith(".jsonl") else "csv")
         with contextlib.ExitStack() as stack:
             # Inputs first: a mistyped file name must not wait for a model to load.
-            statements = [stack.enter_context(open_statement(f, overrides=overrides))
-                          for f in inputs]
+            statements = [stack.enter_context(open_statement(
+                f, overrides=overrides, allow_empty=len(inputs) > 1)) for f in inputs]
             model = _load_model(model_dir, strategy, llm_params, examples)
             columns_union: list[str] = []
             for st in statements:

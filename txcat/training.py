@@ -83,8 +83,9 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
     """Read labeled statements; raise :class:`LabelError` for labels outside ``labels``."""
     data = LabeledData()
     allowed = [normalise_label(label) for label in labels]
-    for path in expand_folders(paths):
-        with open_statement(path, overrides=overrides) as statement:
+    files = expand_folders(paths)
+    for path in files:
+        with open_statement(path, overrides=overrides, allow_empty=len(files) > 1) as statement:
             column = find_label_column(statement.columns, label_column)
             if column is None:
                 looked = (f"label column {label_column!r} not found" if label_column else

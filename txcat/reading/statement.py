@@ -116,7 +116,7 @@ class Statement:
 
     def __init__(self, name: str, stream: IO[bytes], owns_stream: bool,
                  overrides: ColumnOverrides | None = None,
-                 layouts: Sequence[Layout] | None = None) -> None:
+                 layouts: Sequence[Layout] | None = None, *, allow_empty: bool = False) -> None:
         self.name = name
         self._stream = stream
         self._owns_stream = owns_stream
@@ -164,8 +164,11 @@ class Statement:
             self._rows = self._transactions()
             self._first = next(self._rows, None)
             if self._first is None and self.stats.balance_rows + self.stats.title_rows == 0:
-                raise StatementError(name, "no data rows after the header "
-                                     f"(line {self.header_line})")
+                if not allow_empty:
+                    raise StatementError(name, "no data rows after the header "
+                                         f"(line {self.header_line})")
+                logger.warning("%s: no data rows after the header (line %d); skipped", name,
+                               self.header_line)
         except UnicodeDecodeError as exc:
             self.close()
             raise StatementError(name, f"cannot be decoded as {exc.encoding}: {exc.reason}") \
@@ -763,14 +766,18 @@ def _printable(text: str, limit: int = 200) -> str:
 
 def open_statement(source: str | Path | IO[bytes], *, name: str | None = None,
                    overrides: ColumnOverrides | None = None,
-                   layouts: Sequence[Layout] | None = None) -> Statement:
+                   layouts: Sequence[Layout] | None = None,
+                   allow_empty: bool = False) -> Statement:
     """Open a statement from a path, ``'-'`` (standard input) or a binary stream.
 
     Raises :class:`~txcat.errors.StatementError` with a one-line message naming
-    the file when it cannot be read as a statement.
+    the file when it cannot be read as a statement. A header with no rows after it is
+    such an error, unless ``allow_empty`` (one file of many: a month with no
+    transactions), when it is a warning and the statement yields no rows.
     """
     if isinstance(source, (str, Path)) and str(source) == "-":
-        return Statement(name or "<stdin>", sys.stdin.buffer, False, overrides, layouts)
+        return Statement(name or "<stdin>", sys.stdin.buffer, False, overrides, layouts,
+                         allow_empty=allow_empty)
     if isinstance(source, (str, Path)):
         path = Path(source)
         label = name or str(source)
@@ -782,6 +789,6 @@ def open_statement(source: str | Path | IO[bytes], *, name: str | None = None,
             raise StatementError(label, "no such file") from None
         except OSError as exc:
             raise StatementError(label, f"cannot be opened: {exc.strerror}") from None
-        return Statement(label, stream, True, overrides, layouts)
+        return Statement(label, stream, True, overrides, layouts, allow_empty=allow_empty)
     return Statement(name or str(getattr(source, "name", "<stream>")), source, False, overrides,
-                     layouts)
+                     layouts, allow_empty=allow_empty)
