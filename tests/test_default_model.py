@@ -80,3 +80,31 @@ def test_loading_the_cached_default_model_marks_it_as_in_use(
     os.utime(directory, (0, 0))
     default_model.load_bundled_model()
     assert directory.stat().st_mtime > 0
+
+
+def test_the_bundled_model_of_a_plugin_strategy_follows_the_plugins_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'classify --strategy rules' caches a model trained by the plugin's code: after the
+    plugin is upgraded, the cached one must not be loaded."""
+    import importlib
+    import sys
+
+    from helpers import strategy_plugin
+
+    package = tmp_path / "txcat_cachetest_plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from txcat.strategies.tfidf import TfidfStrategy\n\n"
+        "class Plugged(TfidfStrategy):\n    name = 'plugged-cache-test'\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("txcat_cachetest_plugin")
+    try:
+        with strategy_plugin("cachetest-plugin", module.Plugged):
+            first = default_model.bundled_model_dir("plugged-cache-test")
+            assert default_model.bundled_model_dir("plugged-cache-test") == first
+            (package / "__init__.py").write_text(
+                (package / "__init__.py").read_text(encoding="utf-8") + "# 0.2.0\n",
+                encoding="utf-8")
+            assert default_model.bundled_model_dir("plugged-cache-test") != first
+    finally:
+        sys.modules.pop("txcat_cachetest_plugin", None)
