@@ -8,6 +8,7 @@ code both run, so their results are the single-process results, row for row.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ from txcat.transactions import Transaction
 
 if TYPE_CHECKING:
     import pandas as pd
+
+logger = logging.getLogger(__name__)
 
 #: Columns of the canonical table (what txcat's reader produces).
 CANONICAL = ("file", "row", "id", "date", "amount", "description")
@@ -24,7 +27,10 @@ class BatchClassifier:
     """Label a pandas batch with a model directory (or the default model).
 
     The model is loaded once per instance, i.e. once per Ray actor or Spark
-    worker process. Adds ``label`` and ``confidence`` columns; keeps the rest.
+    worker process. Adds ``label`` and ``confidence`` columns and keeps the rest; where
+    the batch has such a column of its own (labels to compare with), txcat's are
+    ``txcat_label`` and ``txcat_confidence``, as the CLI's ``--format full`` names them.
+    Amounts may be numbers or text as statements write them ('-30,50', 'R$ 3.200,00').
     """
 
     def __init__(self, model_dir: str | None = None, *, description: str = "description",
@@ -52,8 +58,15 @@ class BatchClassifier:
         descriptions = batch[self.description].fillna("").astype(str).tolist()
         amounts: list[Any] = (batch[self.amount].tolist() if self.amount and self.amount in
                               batch.columns else [None] * len(batch))
-        return [Transaction(description=d, amount=_number(a))
-                for d, a in zip(descriptions, amounts, strict=True)]
+        numbers = [_number(a) for a in amounts]
+        unread = [a for a, n in zip(amounts, numbers, strict=True)
+                  if n is None and isinstance(a, str) and a.strip()]
+        if unread:
+            logger.warning("%d amount%s not understood (%s); read as no amount", len(unread),
+                           "" if len(unread) == 1 else "s",
+                           ", ".join(repr(a) for a in unread[:3]))
+        return [Transaction(description=d, amount=n)
+                for d, n in zip(descriptions, numbers, strict=True)]
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
         from txcat.classify import classify_stream
@@ -61,14 +74,24 @@ class BatchClassifier:
         out = batch.copy()
         predictions = list(classify_stream(self.model, self.transactions(batch),
                                            threshold=self.threshold))
-        out["label"] = [p.label for p in predictions]
-        out["confidence"] = [p.confidence for p in predictions]
+        clash = "label" in out.columns or "confidence" in out.columns
+        prefix = "txcat_" if clash else ""
+        out[f"{prefix}label"] = [p.label for p in predictions]
+        out[f"{prefix}confidence"] = [p.confidence for p in predictions]
         return out
 
 
 def _number(value: Any) -> float | None:
+    """A number, or text as a statement writes it ('-30,50'); None when it is neither."""
     if value is None:
         return None
+    if isinstance(value, str):
+        from txcat.reading.values import parse_amount
+
+        try:
+            return parse_amount(value) if value.strip() else None
+        except ValueError:
+            return None
     try:
         number = float(value)
     except (TypeError, ValueError):
