@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -508,3 +509,21 @@ def test_split_options_with_a_test_file_are_usage_errors(option: list[str],
                                        "--test", str(FILES[1]), *option])
     assert result.exit_code == 2
     assert f"{option[0]} shapes a split of the training files; with --test" in result.stderr
+
+
+def test_row_keys_tell_apart_files_of_one_name_in_two_folders(tmp_path: Path) -> None:
+    """split.json's keys let a later strategy be scored on the same rows: two banks'
+    'extrato.csv' must not give the same keys."""
+    for folder, source in (("c6", FILES[0]), ("bb", FILES[1])):
+        (tmp_path / folder).mkdir()
+        shutil.copy(source, tmp_path / folder / "extrato.csv")
+    result = CliRunner().invoke(main, ["bench", str(tmp_path / "c6" / "extrato.csv"),
+                                       str(tmp_path / "bb" / "extrato.csv"),
+                                       "--strategies", "tfidf", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    split = json.loads((tmp_path / "r" / "split.json").read_text())
+    keys = split["train_keys"] + split["test_keys"]
+    assert len(set(keys)) == len(keys)
+    assert {k.split("#")[0] for k in keys} == {"c6/extrato.csv", "bb/extrato.csv"}
+    results = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert results["data"]["files"] == ["c6/extrato.csv", "bb/extrato.csv"]

@@ -45,9 +45,23 @@ class LabeledData:
             digest.update(f"{tx.description}\x1f{tx.amount}\x1f{label}\x1e".encode())
         return digest.hexdigest()
 
+    def source_names(self) -> dict[str, str]:
+        """Each file's name in reports and split keys: its file name, or, where two files
+        share one ('nubank/extrato.csv', 'inter/extrato.csv'), its path from the folder
+        they have in common."""
+        import os
+
+        names = {s: Path(s).name for s in self.sources}
+        if len(set(names.values())) == len(names) or len(self.sources) < 2:
+            return names
+        common = os.path.commonpath([os.path.abspath(s) for s in self.sources])
+        return {s: Path(os.path.relpath(os.path.abspath(s), common)).as_posix()
+                for s in self.sources}
+
     def summary(self) -> dict[str, Any]:
+        names = self.source_names()
         return {
-            "files": [Path(s).name for s in self.sources],
+            "files": [names[s] for s in self.sources],
             "rows": len(self.labels),
             "label_counts": dict(sorted(Counter(self.labels).items())),
             "fingerprint": self.fingerprint(),

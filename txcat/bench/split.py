@@ -44,19 +44,23 @@ class Split:
 
     def describe(self, data: LabeledData) -> dict[str, Any]:
         test = self.test_data or data
+        train_names, test_names = data.source_names(), test.source_names()
         return {
             "method": self.method,
             "seed": self.seed,
             "test_size": self.test_size,
             "train_rows": len(self.train),
             "test_rows": len(self.test),
-            "train_keys": [row_key(data.transactions[i]) for i in self.train],
-            "test_keys": [row_key(test.transactions[i]) for i in self.test],
+            "train_keys": [row_key(data.transactions[i], train_names) for i in self.train],
+            "test_keys": [row_key(test.transactions[i], test_names) for i in self.test],
         }
 
 
-def row_key(tx: Transaction) -> str:
-    return f"{Path(tx.source).name}#{tx.row}"
+def row_key(tx: Transaction, names: dict[str, str] | None = None) -> str:
+    """'file#row'; ``names`` tells apart files that share a name
+    (:meth:`~txcat.training.LabeledData.source_names`)."""
+    name = (names or {}).get(tx.source) if tx.source else None
+    return f"{name or Path(tx.source).name}#{tx.row}"
 
 
 def make_split(data: LabeledData, method: str = "merchant", *, test_size: float = 0.2,
