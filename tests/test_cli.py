@@ -811,3 +811,30 @@ def test_train_skips_a_month_with_no_rows_among_its_files(tmp_path: Path) -> Non
                                         encoding="utf-8")
     data = read_labeled([tmp_path / "vazio.csv", SAMPLES / "labeled" / "c6.csv"])
     assert len(data.labels) > 100
+
+
+def test_card_bill_reads_positive_purchases_as_money_out(tmp_path: Path) -> None:
+    """Inter, C6 and Bradesco card bills list purchases as positive amounts; read as
+    they are, a purchase is money coming in (and is labeled as income)."""
+    bill = tmp_path / "fatura.csv"
+    bill.write_text("Data;Histórico;Valor(US$);Valor(R$)\n"
+                    "01/10/2026;LOJA EXEMPLO;0,00;150,90\n"
+                    "02/10/2026;ESTORNO LOJA EXEMPLO;0,00;-150,90\n", encoding="utf-8")
+    args = ["classify", str(bill), "--amount-column", "Valor(R$)", "--format", "jsonl"]
+    as_read = [json.loads(line) for line in CliRunner().invoke(main, args).stdout.splitlines()]
+    flipped = CliRunner().invoke(main, [*args, "--card-bill"])
+    assert flipped.exit_code == 0, flipped.output
+    rows = [json.loads(line) for line in flipped.stdout.splitlines()]
+    assert [r["amount"] for r in as_read] == [150.9, -150.9]
+    assert [r["amount"] for r in rows] == [-150.9, 150.9]
+    assert "--card-bill" in CliRunner().invoke(main, ["classify", "--help"]).output
+
+
+@pytest.mark.parametrize("option", [["--description-column", "Histórico"], ["--card-bill"]])
+def test_reading_options_the_ray_engine_cannot_honour_are_refused(
+        option: list[str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"),
+                                       "--engine", "ray", "-o", str(tmp_path / "out"),
+                                       *option])
+    assert result.exit_code == 2
+    assert "the column options and --card-bill are not supported" in result.output

@@ -127,6 +127,10 @@ def _column_options(func: F) -> F:
         click.option("--id-column", metavar="NAME",
                      help="Column holding the row id printed as 'código' (default: the "
                           "layout's id column, else the row number)."),
+        click.option("--card-bill", is_flag=True,
+                     help="The files are credit-card bills, which list purchases as "
+                          "positive amounts: read those as money out (Nubank's card CSV "
+                          "is recognised without it)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -138,7 +142,8 @@ def _overrides(kwargs: dict[str, Any]) -> Any:
 
     return ColumnOverrides(description=kwargs.pop("description_column"),
                            amount=kwargs.pop("amount_column"),
-                           date=kwargs.pop("date_column"), id=kwargs.pop("id_column"))
+                           date=kwargs.pop("date_column"), id=kwargs.pop("id_column"),
+                           card_bill=kwargs.pop("card_bill"))
 
 
 def _llm_options(func: F) -> F:
@@ -254,6 +259,11 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         if address and engine != "ray":
             raise click.UsageError("--address is for --engine ray (the Ray cluster to join)")
         _read_stdin_once(files)
+        overrides = _overrides(columns)
+        if engine == "ray" and (overrides.any() or overrides.card_bill):
+            raise click.UsageError("--engine ray reads each file as its header names it: "
+                                   "the column options and --card-bill are not supported "
+                                   "there")
         if engine == "ray":
             _classify_on_ray(tuple(str(f) for f in expand_folders(files)), output, fmt,
                              model_dir, strategy, threshold, address)
@@ -267,7 +277,6 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
         if output is not None and output != "-":
             refuse_overwriting_inputs(output, inputs)
             prepare_output(output)
-        overrides = _overrides(columns)
         llm_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
         if model_dir is not None and (llm_params or examples):
             raise click.UsageError("--llm/--examples choose a prompt strategy; a --model "

@@ -54,8 +54,12 @@ class ColumnOverrides:
     amount: str | None = None
     date: str | None = None
     id: str | None = None
+    #: The file is a credit-card bill, which lists purchases as positive amounts
+    #: (``--card-bill``): read them as money out. Not a column, so not in :meth:`any`.
+    card_bill: bool = False
 
     def any(self) -> bool:
+        """Whether a column is named."""
         return any((self.description, self.amount, self.date, self.id))
 
 
@@ -135,6 +139,8 @@ class Statement:
             lines = self._read_head_lines()
             header = _find_header(lines, layouts, overrides or ColumnOverrides(), name)
             self.layout = header.layout
+            if overrides is not None and overrides.card_bill:
+                self.layout = replace(self.layout, purchases_positive=True)
             # The first rows, read once, settle what the header leaves open.
             first_rows = list(csv.reader(lines[header.index + 1 :], delimiter=header.delimiter))
             if self.layout.decimal is None:
