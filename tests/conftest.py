@@ -29,6 +29,14 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _plugin_warnings_given_afresh() -> None:
+    """Each test sees a broken plugin's warning once, as each command does."""
+    from txcat.plugins import forget_warnings
+
+    forget_warnings()
+
+
+@pytest.fixture(autouse=True)
 def _cache_dir(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Never write into the user's real cache from tests."""
     monkeypatch.setenv("TXCAT_CACHE_DIR", str(session_cache))

@@ -296,3 +296,19 @@ def test_a_catch_all_of_any_name_takes_any_parameter() -> None:
     plugins.check_strategy_params(CatchAllNamedKwargs, {"alpha": 2})
     with pytest.raises(UnknownParameterError, match="has no parameter beta"):
         plugins.check_strategy_params(SklearnStyle, {"beta": 2})
+
+
+def test_a_failing_plugin_is_warned_about_once_per_command(
+        register: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """Strategies are listed several times in one command (cascade asks again): the
+    user should read about a broken plugin once."""
+    def broken(register: Any) -> None:
+        raise RuntimeError("broken on purpose")
+
+    register(register_strategies=broken)
+    register(register_strategies=lambda register: register(NotAStrategy))
+    with caplog.at_level(logging.WARNING, logger="txcat"):
+        plugins.get_strategies()
+        plugins.get_strategies()
+    assert caplog.text.count("broken on purpose") == 1
+    assert caplog.text.count("is not a txcat Strategy subclass") == 1

@@ -197,6 +197,9 @@ def main(quiet: bool) -> None:
     """
     _setup_streams()
     _setup_logging(quiet)
+    from txcat.plugins import forget_warnings
+
+    forget_warnings()
 
 
 @main.command()

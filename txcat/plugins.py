@@ -83,7 +83,7 @@ def get_layouts() -> list[Layout]:
 
     def register(layout: Layout) -> None:
         if layout.name in seen:
-            logger.warning("layout %r is registered twice; keeping the first", layout.name)
+            _warn_once("layout %r is registered twice; keeping the first", layout.name)
             return
         seen[layout.name] = layout.name
         layouts.append(layout)
@@ -99,11 +99,11 @@ def get_strategies() -> dict[str, type[Strategy]]:
     def register(cls: type[Strategy]) -> None:
         problem = _not_a_usable_strategy(cls)
         if problem:
-            logger.warning("strategy class %r %s, and is skipped", cls, problem)
+            _warn_once("strategy class %r %s, and is skipped", cls, problem)
             return
         name = cls.name
         if name in strategies and strategies[name] is not cls:
-            logger.warning("strategy %r is registered twice; keeping the first", name)
+            _warn_once("strategy %r is registered twice; keeping the first", name)
             return
         strategies[name] = cls
 
@@ -126,6 +126,24 @@ def _not_a_usable_strategy(cls: object) -> str | None:
     return None
 
 
+#: Plugin warnings already given in this command: strategies are listed several times
+#: in one command (a cascade asks again), and a broken plugin is told once. The CLI
+#: empties it as each command starts (:func:`forget_warnings`).
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str, *args: object) -> None:
+    text = message % args
+    if text not in _WARNED:
+        _WARNED.add(text)
+        logger.warning(message, *args)
+
+
+def forget_warnings() -> None:
+    """Let each plugin warning be given again (once), as a new command starts."""
+    _WARNED.clear()
+
+
 def _call_each(hook: Any, register: Any) -> None:
     """Call a register hook on every plugin separately, so one failing plugin is named
     in a warning and the others still register."""
@@ -134,7 +152,7 @@ def _call_each(hook: Any, register: Any) -> None:
         try:
             impl.function(register=register)
         except Exception as exc:
-            logger.warning("plugin %r failed in %s: %s",
+            _warn_once("plugin %r failed in %s: %s",
                            pm.get_name(impl.plugin), hook.name, exc)
 
 
