@@ -131,6 +131,9 @@ def test_without_the_rules_plugin_the_default_cascade_is_unavailable_and_says_wh
     # Tests load no entry points, so this is a core install: no 'rules' strategy.
     assert CascadeStrategy.availability() == (False, NO_RULES)
     assert CascadeStrategy.availability({"members": "posto-rule+tfidf"}) == (True, "ready")
+    # Members given, even the default ones, are not called the default members.
+    usable, reason = CascadeStrategy.availability({"members": "rules+tfidf"})
+    assert not usable and "for its members rules+tfidf;" in reason
     with pytest.raises(StrategyError, match=r"^strategy 'cascade' cannot run here: needs the "
                                             r"txcat-rules plugin"):
         plugins.create_strategy("cascade")

@@ -58,7 +58,7 @@ class CascadeStrategy(Strategy):
         if not isinstance(members, str):
             return True, "ready"  # check_params says what is wrong with it
         installed = get_strategies()
-        which = "default members" if members == DEFAULT_MEMBERS else "members"
+        which = "members" if "members" in (params or {}) else "default members"
         for name in _member_names(members):
             if name == cls.name:
                 continue  # refused by check_params
