@@ -80,15 +80,19 @@ def row_text(tx: Transaction, *, redact_data: bool = True) -> str:
 # Order matters: a tag holds no digits, so a later pattern never re-reads an earlier one.
 _D = r"(?<![\d])"  # no digit just before
 _ND = r"(?![\d])"  # no digit just after
-_SEP = r"[.\s-]?"  # between a number's groups, as people and banks write them
+# Between a number's groups, as people and banks write them: '.', '-', a space, or a
+# '.' or '-' with spaces around it ('123.456.789 - 00').
+_SEP = r"(?:\s?[.-]\s?|\s)?"
 _ACCOUNT = r"\d[\d.]{3,}(?:-[\dxX])?(?!\w)"  # 4 digits or more: 'CONTA 10 BAR' is a name
 _AGENCY = r"\d{3,}(?:-[\dxX])?(?!\w)"  # 3 digits or more: '123MILHAS' is a name
 _ACCOUNT_WORD = (r"(?:conta(?:[\s-]+(?:corrente|de\s+pagamento|pagamento|digital|"
                  r"poupan[cç]a|sal[aá]rio))?|c/c|c\.c\.?|cc|cta\.?)")
 _NUMBER_WORD = r"(?:n[º°o.]\s*)?"  # 'Conta nº 12345-6'
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
-    # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL').
-    (re.compile(r"[\w.+-]+@[\w-]{2,}(?:\.[\w-]+)*"), "[EMAIL]"),
+    # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL'). The match
+    # starts only where a run of such characters starts: tried at every position of a
+    # long run, it took time quadratic in the description's length.
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*"), "[EMAIL]"),
     # Pix random keys (a UUID), which lead straight to a person's account.
     (re.compile(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
      "[CHAVE]"),
@@ -120,10 +124,14 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
      r"\1[CONTA]"),
     # Bank, agency and account with no label: 'TED 341.1234.12345-6', '237 1234 12345-6'.
     (re.compile(_D + r"\d{3}[.\s]\d{4}(?:-[\dxX])?[.\s]\d{4,12}-?[\dxX]" + _ND), "[CONTA]"),
-    # Phones: +55, a DDD in parentheses or followed by a space/hyphen, a mobile's 9 set
-    # apart; a bare hyphenated number (not a year range: 'IPVA 2023-2024'); a bare mobile.
-    (re.compile(_D + r"(?:(?:\+?55[\s-]?)?(?:\(\d{2}\)\s?|\d{2}[\s-])9?[\s.]?\d{4}[\s.-]?\d{4}"
-                r"|(?!(?:19|20)\d{2}-(?:19|20)\d{2}(?!\d))9?\d{4}-\d{4}|9\d{8})" + _ND),
+    # Phones: +55, a DDD (with a trunk 0: '011') in parentheses or followed by a space,
+    # hyphen or dot, a mobile's 9 set apart; a hyphenated number (not a year range:
+    # 'IPVA 2023-2024'), its DDD glued on ('1191234-5678'); a bare mobile, its halves
+    # apart or not ('91234 5678', '912345678').
+    (re.compile(_D + r"(?:(?:\+?55[\s-]?)?(?:\(0?\d{2}\)\s?|0?\d{2}[\s.-])9?[\s.]?\d{4}"
+                r"[\s.-]?\d{4}"
+                r"|(?!(?:19|20)\d{2}-(?:19|20)\d{2}(?!\d))(?:\d{2})?9?\d{4}-\d{4}"
+                r"|9\d{4}[\s.]?\d{4})" + _ND),
      "[TELEFONE]"),
     # Whatever long number is left (bare account, phone, boleto line) identifies someone.
     (re.compile(_D + r"\d{10,}" + _ND), "[NUMERO]"),
