@@ -527,3 +527,48 @@ def test_row_keys_tell_apart_files_of_one_name_in_two_folders(tmp_path: Path) ->
     assert {k.split("#")[0] for k in keys} == {"c6/extrato.csv", "bb/extrato.csv"}
     results = json.loads((tmp_path / "r" / "results.json").read_text())
     assert results["data"]["files"] == ["c6/extrato.csv", "bb/extrato.csv"]
+
+
+class AbstainsOnPix(TfidfStrategy):
+    """tfidf that gives no answer (an all-zero row) where the description names a Pix."""
+
+    name = "abstains-on-pix"
+
+    def predict_proba(self, transactions: Any) -> np.ndarray:
+        out = super().predict_proba(transactions)
+        out[["pix" in t.description.lower() for t in transactions]] = 0.0
+        return out
+
+
+def test_rows_with_no_answer_are_counted_in_the_metrics_and_the_matrix(
+        data: LabeledData, tmp_path: Path) -> None:
+    split = make_split(data, "merchant", seed=0)
+    with strategy_plugin("abstains-plugin", AbstainsOnPix):
+        results = run_benchmark(data, split, [StrategySpec("abstains-on-pix")],
+                                labels=DEFAULT_LABELS)
+    jsonschema.validate(results, SCHEMA)
+    metrics = results["strategies"][0]["metrics"]
+    test_tx = [data.transactions[i] for i in split.test]
+    expected = sum("pix" in t.description.lower() for t in test_tx)
+    assert 0 < expected < len(test_tx)
+    assert metrics["unanswered"] == expected
+    cm = metrics["confusion_matrix"]
+    assert sum(map(sum, cm["matrix"])) + sum(cm["unanswered"]) == len(test_tx)
+    write_report(results, split, data, tmp_path / "r", charts=False)
+    report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "| | LAZER | NECESSIDADE | TRABALHO | no answer |" in report
+    assert f"{expected} unanswered" in report
+
+
+def test_strategies_whose_names_read_alike_get_charts_of_their_own(
+        data: LabeledData, tmp_path: Path) -> None:
+    split = make_split(data, "merchant", seed=0)
+    results = run_benchmark(data, split, [StrategySpec("tfidf"),
+                                          StrategySpec("tfidf", {"C": 2.5})],
+                            labels=DEFAULT_LABELS)
+    # Two descriptions files, 'dd/desc.json' and 'dd-desc.json', once gave one chart name.
+    results["strategies"][0]["name"] = "zero-shot(descriptions_file=dd/desc.json)"
+    results["strategies"][1]["name"] = "zero-shot(descriptions_file=dd-desc.json)"
+    written = [p.name for p in write_report(results, split, data, tmp_path / "r")]
+    confusion = [n for n in written if n.startswith("confusion_")]
+    assert len(confusion) == 2, confusion

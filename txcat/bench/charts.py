@@ -62,21 +62,30 @@ def write_charts(results: dict[str, Any], directory: Path) -> list[Path]:
     ax.set_title("Accuracy vs speed")
     written.append(_save(fig, directory / "accuracy_vs_speed.png", plt))
 
+    taken: set[str] = set()
     for r in ok:
         cm = r["metrics"]["confusion_matrix"]
-        fig, ax = plt.subplots(figsize=(4.2, 3.6))
-        ax.imshow(cm["matrix"], cmap="Blues")
-        ax.set_xticks(range(len(cm["labels"])), cm["labels"], rotation=30, ha="right")
+        unanswered = cm.get("unanswered") if any(cm.get("unanswered") or ()) else None
+        matrix = [[*row, unanswered[i]] for i, row in enumerate(cm["matrix"])] \
+            if unanswered else cm["matrix"]
+        columns = [*cm["labels"], "no answer"] if unanswered else cm["labels"]
+        fig, ax = plt.subplots(figsize=(4.2 + 0.8 * bool(unanswered), 3.6))
+        ax.imshow(matrix, cmap="Blues")
+        ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
         ax.set_yticks(range(len(cm["labels"])), cm["labels"])
         ax.set_xlabel("predicted")
         ax.set_ylabel("truth")
-        peak = max(max(row) for row in cm["matrix"]) or 1
-        for i, row in enumerate(cm["matrix"]):
+        peak = max(max(row) for row in matrix) or 1
+        for i, row in enumerate(matrix):
             for j, value in enumerate(row):
                 ax.text(j, i, str(value), ha="center", va="center",
                         color="white" if value > peak / 2 else "black")
         ax.set_title(r["name"])
-        written.append(_save(fig, directory / f"confusion_{_slug(r['name'])}.png", plt))
+        name, n = _slug(r["name"]), 2
+        while name in taken:  # 'dd/desc.json' and 'dd-desc.json' read alike
+            name, n = f"{_slug(r['name'])}-{n}", n + 1
+        taken.add(name)
+        written.append(_save(fig, directory / f"confusion_{name}.png", plt))
 
     curves = [r for r in ok if r["learning_curve"]]
     if curves:

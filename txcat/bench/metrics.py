@@ -31,7 +31,10 @@ def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
 
     ``labels`` fixes the order of per-label scores and of the matrix's rows
     (truth) and columns (prediction); a predicted label outside it (REVISAR)
-    counts as wrong. Macro-F1 averages the labels that occur, true or predicted.
+    counts as wrong: ``unanswered`` counts such rows, and the matrix's ``unanswered``
+    says how many of each true label got no answer, so that the matrix and they add up
+    to the test rows. Macro-F1 averages the labels of ``labels`` that occur, true or
+    predicted; a row with no answer lowers its true label's recall.
     """
     from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
@@ -55,8 +58,12 @@ def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
             for label, p, r, f, s in zip(label_list, precision, recall, f1, support,
                                          strict=True)
         },
+        "unanswered": int(sum(1 for p in predicted if p not in label_list)),
         "confusion_matrix": {
             "labels": label_list,
             "matrix": confusion_matrix(y_true, y_pred, labels=label_list).tolist(),
+            "unanswered": [int(sum(1 for t, p in zip(truth, predicted, strict=True)
+                                   if t == label and p not in label_list))
+                           for label in label_list],
         },
     }

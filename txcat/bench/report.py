@@ -97,11 +97,13 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
             continue
         low, high = m["accuracy_ci95"]
         size = r["model_bytes"]
+        unanswered = m.get("unanswered") or 0
         rows.append([
             r["name"], "ok", f"{m['accuracy']:.3f} [{low:.3f}–{high:.3f}]",
             f"{m['macro_f1']:.3f}", _fmt(r["fit_seconds"], "{:.2f}"),
             _fmt(r["predict_rows_per_second"], "{:,.0f}"),
-            "–" if size is None else f"{size / 2**20:.1f} MiB", "",
+            "–" if size is None else f"{size / 2**20:.1f} MiB",
+            f"{unanswered} unanswered (REVISAR)" if unanswered else "",
         ])
     return rows
 
@@ -135,11 +137,15 @@ def markdown(results: dict[str, Any], charts: list[str]) -> str:
             lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | "
                          f"{s['f1']:.3f} | {s['support']} |")
         cm = r["metrics"]["confusion_matrix"]
+        unanswered = cm.get("unanswered") if any(cm.get("unanswered") or ()) else None
+        extra = ["no answer"] if unanswered else []
         lines += ["", "Confusion matrix (rows: truth, columns: predicted):", "",
-                  "| | " + " | ".join(cm["labels"]) + " |",
-                  "|---|" + "---|" * len(cm["labels"])]
-        lines += [f"| {label} | " + " | ".join(str(v) for v in row) + " |"
-                  for label, row in zip(cm["labels"], cm["matrix"], strict=True)]
+                  "| | " + " | ".join([*cm["labels"], *extra]) + " |",
+                  "|---|" + "---|" * (len(cm["labels"]) + len(extra))]
+        lines += [f"| {label} | " + " | ".join(str(v) for v in [*row, *(
+            [unanswered[i]] if unanswered else [])]) + " |"
+                  for i, (label, row) in enumerate(zip(cm["labels"], cm["matrix"],
+                                                       strict=True))]
         if r["learning_curve"]:
             curve = ", ".join(f"{counted(p['train_rows'], 'row')}: {p['accuracy']:.3f}"
                               for p in r["learning_curve"])
