@@ -394,3 +394,23 @@ def test_every_saved_file_gets_the_users_usual_permissions(fitted: BertStrategy,
     assert set(modes.values()) == {default_mode()}, modes
     assert (tmp_path / "m").stat().st_mode & 0o777 == default_mode(directory=True)
     assert os.access(tmp_path / "m" / "model.safetensors", os.R_OK)
+
+
+@pytest.mark.parametrize("strategy", ["bert", "lora", "zero-shot"])
+@pytest.mark.parametrize("device", ["tpu", "", "gpu", "cuda:x"])
+def test_a_device_that_is_no_device_is_a_clear_error(strategy: str, device: str) -> None:
+    with pytest.raises(StrategyError, match=rf"{strategy}: device must be auto, cpu, cuda "
+                                            r"\(or cuda:N\) or mps"):
+        create_strategy(strategy, {"device": device})
+
+
+def test_a_device_this_machine_lacks_is_a_clear_error(tiny_base: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    model = create_strategy("bert", {"base_model": tiny_base, "device": "cuda", "epochs": 1})
+    txs, labels = rows(NAMES[:3])
+    with pytest.raises(StrategyError, match=r"device cuda was asked for, but torch here "
+                                            r"sees no CUDA GPU; use device=auto or cpu"):
+        model.fit(txs, labels)

@@ -9,6 +9,7 @@ benchmark, save and test the same way.
 from __future__ import annotations
 
 import importlib.util
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import fields
@@ -176,6 +177,10 @@ def check_saved_labels(directory: Path, saved: Sequence[str], labels: Sequence[s
                          f"txcat.json's {list(labels)}")
 
 
+#: The ``device`` values of the torch strategies: torch's names for where to run.
+DEVICE = re.compile(r"auto|cpu|cuda(?::\d+)?|mps")
+
+
 def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: str) -> None:
     """Unknown names and wrong types are StrategyErrors naming the parameter."""
     known = {f.name: f for f in fields(settings_type)}
@@ -192,3 +197,6 @@ def check_settings(params: dict[str, Any], settings_type: type[Any], strategy: s
             raise StrategyError(f"{strategy}: {key} must be {expected.__name__}, not {value!r}")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise StrategyError(f"{strategy}: {key} must not be negative")
+        if key == "device" and not DEVICE.fullmatch(value):
+            raise StrategyError(f"{strategy}: device must be auto, cpu, cuda (or cuda:N) or "
+                                f"mps, not {value!r}")

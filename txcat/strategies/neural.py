@@ -51,11 +51,25 @@ def quiet_transformers() -> None:
 
 
 def pick_device(preference: str = "auto") -> Any:
-    """CUDA when present (or asked for), else the CPU."""
+    """CUDA when present (or asked for), else the CPU; a device asked for that this
+    machine lacks is a :class:`StrategyError`, not torch's assertion deep in training."""
     import torch
+
+    from txcat.errors import StrategyError
 
     if preference == "auto":
         preference = "cuda" if torch.cuda.is_available() else "cpu"
+    elif preference.startswith("cuda"):
+        index = int(preference.partition(":")[2] or 0)
+        if not torch.cuda.is_available():
+            raise StrategyError(f"device {preference} was asked for, but torch here sees no "
+                                "CUDA GPU; use device=auto or cpu")
+        if index >= torch.cuda.device_count():
+            raise StrategyError(f"device {preference} was asked for, but torch here sees "
+                                f"{torch.cuda.device_count()} CUDA GPU(s)")
+    elif preference == "mps" and not torch.backends.mps.is_available():
+        raise StrategyError("device mps was asked for, but torch here has no Apple GPU; use "
+                            "device=auto or cpu")
     return torch.device(preference)
 
 
