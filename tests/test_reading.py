@@ -1336,3 +1336,12 @@ def test_two_amounts_split_at_unquoted_commas_are_each_put_back(
     assert any("split at an unquoted comma" in w for w in warnings_of(log))
     _, rows = read_bytes(b"data,descricao,valor,id\n01/10/2024,PADARIA,-45,00,12\n")
     assert [(t.amount, t.id) for t in rows] == [(-45.0, "12")]  # an id is no split number
+
+
+def test_a_labeled_file_with_no_header_is_told_a_header_naming_its_label_column() -> None:
+    data = (b"03/09/2024,-30.50,d5g489fc,Compra no debito - Mercado Economico,NECESSIDADE\n"
+            b"02/09/2024,20.00,c4f378db,Transferencia recebida - LOJA DE DOCES,LAZER\n")
+    with pytest.raises(StatementError) as excinfo:
+        read_bytes(data)
+    message = error_message(excinfo, "extrato.csv", "no header")
+    assert message.endswith("such as: data,valor,codigo,descricao,label")

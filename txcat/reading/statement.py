@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from txcat.errors import StatementError
+from txcat.labels import DEFAULT_LABELS, REVIEW_LABEL, normalise_label
 from txcat.layouts import BALANCE_ROW, DESCRIPTION_ALIASES, LIMIT_ROW, Layout, guess_layout
 from txcat.reading.encoding import detect_encoding
 from txcat.reading.values import parse_amount, parse_date
@@ -671,8 +672,17 @@ def _suggested_header(line: int, delimiter: str, cells: list[str]) -> str | None
     amount = next((i for i in amounts if re.search(r"[.,]", values[i])), amounts[-1])
     description = max(texts, key=lambda i: len(values[i]))
     names = {dates[0]: "data", amount: "valor", description: "descricao"}
-    suggested = [names.get(i, "codigo" if v and " " not in v else f"coluna{i + 1}")
-                 for i, v in enumerate(values)]
+    # A labeled file's label column holds a label; the first other one-word cell is an id.
+    known = {*DEFAULT_LABELS, REVIEW_LABEL}
+    label = next((i for i in texts if i not in names
+                  and normalise_label(values[i]) in known), None)
+    if label is not None:
+        names[label] = "label"
+    ident = next((i for i, v in enumerate(values) if i not in names and v
+                  and " " not in v), None)
+    if ident is not None:
+        names[ident] = "codigo"
+    suggested = [names.get(i, f"coluna{i + 1}") for i in range(len(values))]
     shown = ", ".join(_shown(values[i]) for i in sorted((dates[0], amount)))
     return (f"no header: line {line + 1} is a row ({shown}), not column names; add a first "
             f"line naming the columns, such as: {delimiter.join(suggested)}")
