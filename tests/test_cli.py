@@ -838,3 +838,22 @@ def test_reading_options_the_ray_engine_cannot_honour_are_refused(
                                        *option])
     assert result.exit_code == 2
     assert "the column options and --card-bill are not supported" in result.output
+
+
+def test_train_warns_about_rows_labeled_two_ways(tmp_path: Path) -> None:
+    """The same row (description and amount) with two labels is the labelling slip a
+    user most needs to hear about: the model learns neither."""
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text(
+        "data,valor,codigo,descricao,label\n"
+        "03/09/2024,-30.50,a1,Compra no débito - Mercado Econômico,NECESSIDADE\n"
+        "04/09/2024,-30.50,a2,Compra no débito - Mercado Econômico,LAZER\n"
+        "05/09/2024,-87.54,a3,Compra no crédito - Posto XYZ,TRABALHO\n"
+        "06/09/2024,20.00,a4,Transferência recebida pelo Pix - LOJA DE DOCES,LAZER\n"
+        "07/09/2024,-45.00,a5,Pix - JOAO,LAZER\n"
+        "08/09/2024,3200.00,a6,Pix - JOAO,TRABALHO\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", str(labeled), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert ("1 row repeats another's description and amount with another label "
+            "('Compra no débito - Mercado Econômico': LAZER, NECESSIDADE)") in result.stderr
+    assert "JOAO" not in result.stderr  # other amounts: a friend's share and a salary

@@ -78,6 +78,18 @@ def _quiet_option(command: F) -> F:
                         help="Only print warnings and errors on stderr.")(command)
 
 
+def _warn_labeled_two_ways(data: Any) -> None:
+    from txcat.training import labeled_two_ways
+
+    count, examples = labeled_two_ways(data)
+    if count:
+        shown = "; ".join(f"{d!r}: {', '.join(labels)}" for d, labels in examples[:3])
+        logging.getLogger("txcat").warning(
+            "%s another's description and amount with another label (%s%s); check "
+            "those labels", "1 row repeats" if count == 1 else f"{count} rows repeat", shown,
+            f" and {len(examples) - 3} more" if len(examples) > 3 else "")
+
+
 def _warn_shared_rows(train: Any, test: Any) -> None:
     """A --test file that repeats training rows (a renamed copy, an overlapping
     export) scores what was learned: say how many."""
@@ -461,6 +473,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         for label in check_trainable(data, labels):
             log.warning("%s never appears in the training rows: this model can never "
                         "answer it", label)
+        _warn_labeled_two_ways(data)
         log.info("training %s on %d rows from %s", strategy, len(data.labels),
                  counted(len(data.sources), "file"))
         start = time.perf_counter()
@@ -605,6 +618,7 @@ def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_
         overrides = _overrides(columns)
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=overrides)
+        _warn_labeled_two_ways(data)
         same_file = test_file is not None and is_one_of(test_file, expand_folders(files))
         if same_file:
             logging.getLogger("txcat").warning(

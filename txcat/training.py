@@ -140,6 +140,22 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
     return data
 
 
+def labeled_two_ways(data: LabeledData) -> tuple[int, list[tuple[str, list[str]]]]:
+    """Rows that repeat an earlier row's description and amount with another label, and
+    (description, its labels) for each such row: a labelling slip, as the model can
+    learn neither. Other amounts may rightly differ (a friend's R$ 45 Pix, a salary)."""
+    first: dict[tuple[str, float | None], str] = {}
+    labels_of: dict[tuple[str, float | None], set[str]] = {}
+    count = 0
+    for tx, label in zip(data.transactions, data.labels, strict=True):
+        key = (tx.description.strip().casefold(), tx.amount)
+        if key in first and label not in labels_of[key]:
+            count += 1
+        first.setdefault(key, tx.description.strip())
+        labels_of.setdefault(key, set()).add(label)
+    return count, [(first[k], sorted(v)) for k, v in labels_of.items() if len(v) > 1]
+
+
 def check_trainable(data: LabeledData, labels: Sequence[str]) -> list[str]:
     """Refuse training data no model can learn from; return the labels of ``labels``
     that never appear in it, which the model will never answer.
