@@ -199,3 +199,9 @@ def test_a_cascade_whose_labels_its_members_do_not_share_is_damaged(tmp_path: Pa
     set_manifest_labels(tmp_path / "c", ["LAZER", "NECESSIDADE", "X"])
     with pytest.raises(ModelError, match="'TRABALHO'"):
         load_model(tmp_path / "c")
+
+
+def test_a_member_given_parameters_is_told_members_take_none() -> None:
+    with pytest.raises(StrategyError, match=r"cascade: members are strategy names, each with "
+                                            r"its default parameters; 'tfidf:C=5' gives some"):
+        plugins.create_strategy("cascade", {"members": "tfidf:C=5+posto-rule"})

@@ -857,3 +857,26 @@ def test_train_warns_about_rows_labeled_two_ways(tmp_path: Path) -> None:
     assert ("1 row repeats another's description and amount with another label "
             "('Compra no débito - Mercado Econômico': LAZER, NECESSIDADE)") in result.stderr
     assert "JOAO" not in result.stderr  # other amounts: a friend's share and a salary
+
+
+@pytest.mark.parametrize("labels, message", [
+    ("LAZER,,NECESSIDADE,TRABALHO", "--labels has an empty name"),
+    ("LAZER,NECESSIDADE,TRABALHO,lazer", "--labels names LAZER twice"),
+])
+def test_a_label_set_with_an_empty_or_repeated_name_is_refused(labels: str,
+                                                               message: str) -> None:
+    result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "--labels", labels, "-o", "x"])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_train_sizes_that_are_not_whole_numbers_are_named_so() -> None:
+    result = CliRunner().invoke(main, ["bench", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "--strategies", "tfidf", "--train-sizes", "10.5"])
+    assert result.exit_code == 2 and "'10.5' is not a whole number" in result.output
+
+
+def test_an_empty_output_folder_name_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "-o", ""])
+    assert result.exit_code == 2 and "-o needs a folder name" in result.output

@@ -217,7 +217,7 @@ def main(quiet: bool) -> None:
 @main.command()
 @_quiet_option
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("-o", "--output", metavar="OUT",
+@click.option("-o", "--output", metavar="OUT", callback=lambda c, p, v: _named(v, "a file name"),
               help="Write here instead of stdout (written atomically).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "full", "jsonl", "parquet"]),
               default=None,
@@ -421,7 +421,7 @@ class _Progress:
 @_quiet_option
 @click.argument("files", nargs=-1, required=True, metavar="LABELED...")
 @click.option("-o", "--output", "model_dir", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=Path),
+              callback=lambda c, p, v: _named(v, "a folder name", Path),
               help="Model directory to write (replaced if it is a txcat model).")
 @click.option("--strategy", metavar="NAME",
               help="Which strategy to train (see 'txcat strategies'). Default: tfidf, or "
@@ -581,7 +581,7 @@ def _check_given_once(parsed: dict[str, Any], pairs: tuple[str, ...],
 @click.option("--train-sizes", metavar="N,N,...,all",
               help="Also fit on this many training rows each, for a learning curve.")
 @click.option("-o", "--output", "report_dir", metavar="REPORT_DIR",
-              type=click.Path(file_okay=False, path_type=Path),
+              callback=lambda c, p, v: _named(v, "a folder name", Path),
               help="Write results.json, split.json, report.md and PNG charts here.")
 @click.option("--label-column", metavar="NAME", help="Column holding the labels.")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
@@ -661,6 +661,7 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
                    "{prompt, completion}; alpaca: {instruction, input, output}; bedrock: "
                    "{prompt, completion} as Bedrock customization jobs take it.")
 @click.option("-o", "--output", required=True, metavar="TRAIN.jsonl",
+              callback=lambda c, p, v: _named(v, "a file name"),
               help="Training file to write (atomically).")
 @click.option("--validation-out", metavar="VALIDATION.jsonl",
               help="Also write a validation file, split off stratified by label.")
@@ -777,15 +778,30 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
             sys.exit(1)
 
 
+def _named(value: str | None, what: str, kind: Callable[[str], Any] = str) -> Any:
+    """An -o value, refused when empty: '' would be read as the current folder."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.UsageError(f"-o needs {what}")
+    return kind(value)
+
+
 def _label_set(text: str | None) -> list[str]:
     from txcat.labels import DEFAULT_LABELS
 
     if text is None:
         return list(DEFAULT_LABELS)
-    labels = [x.strip().upper() for x in text.split(",") if x.strip()]
-    if not labels:
+    names = [x.strip() for x in text.split(",")]
+    if not any(names):
         raise click.UsageError(f"--labels names no label ({text!r}); give them comma-separated, "
                                "e.g. --labels LAZER,NECESSIDADE,TRABALHO")
+    if not all(names):
+        raise click.UsageError(f"--labels has an empty name ({text!r})")
+    labels = [x.upper() for x in names]
+    repeated = next((x for i, x in enumerate(labels) if x in labels[:i]), None)
+    if repeated:
+        raise click.UsageError(f"--labels names {repeated} twice ({text!r})")
     return labels
 
 
@@ -799,7 +815,9 @@ def _parse_train_sizes(text: str | None) -> list[int | str]:
         elif part.isdigit() and int(part) > 0:
             sizes.append(int(part))
         else:
-            raise click.BadParameter(f"{part!r} is not a positive number or 'all'",
+            what = "whole number" if part.replace(".", "", 1).replace(",", "", 1).isdigit() \
+                else "positive number"
+            raise click.BadParameter(f"{part!r} is not a {what} of rows, or 'all'",
                                      param_hint="--train-sizes")
     return sizes
 

@@ -60,7 +60,7 @@ class CascadeStrategy(Strategy):
         installed = get_strategies()
         which = "members" if "members" in (params or {}) else "default members"
         for name in _member_names(members):
-            if name == cls.name:
+            if name == cls.name or ":" in name or "=" in name:
                 continue  # refused by check_params
             member = installed.get(name)
             if member is None:
@@ -82,6 +82,11 @@ class CascadeStrategy(Strategy):
         if not isinstance(members, str) or not _member_names(members):
             raise StrategyError("cascade: members must name strategies joined by '+', "
                                 "e.g. rules+tfidf")
+        given = next((m for m in _member_names(members) if ":" in m or "=" in m), None)
+        if given:
+            raise StrategyError(f"cascade: members are strategy names, each with its default "
+                                f"parameters; {given!r} gives some (train that strategy with "
+                                "them, and compare it in bench, instead)")
         if "cascade" in _member_names(members):
             raise StrategyError("cascade: a cascade cannot contain a cascade")
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or \
