@@ -880,3 +880,13 @@ def test_an_empty_output_folder_name_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
                                        "-o", ""])
     assert result.exit_code == 2 and "-o needs a folder name" in result.output
+
+
+def test_a_library_warning_is_one_txcat_line_without_the_library_path(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "-p", "C=1e-300", "-o", str(tmp_path / "m")])
+    assert "ConvergenceWarning" in result.stderr
+    assert "site-packages" not in result.stderr and "sklearn/" not in result.stderr
+    assert all(line.startswith("txcat:") or not line.strip() or line.startswith(" ")
+               for line in result.stderr.splitlines())

@@ -65,6 +65,18 @@ def _setup_logging(quiet: bool) -> None:
     logger = logging.getLogger("txcat")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    import warnings
+
+    warnings.showwarning = _library_warning
+
+
+def _library_warning(message: Warning | str, category: type[Warning], filename: str,
+                     lineno: int, file: Any = None, line: str | None = None) -> None:
+    """A library's warning (scikit-learn's ConvergenceWarning, numpy's overflow) as one
+    'txcat: warning:' line, without the library's file path and source line."""
+    text = " ".join(str(message).split())
+    text = text if len(text) <= 300 else text[:297] + "..."
+    logging.getLogger("txcat").warning("%s (%s)", text, category.__name__)
 
 
 def _quiet_option(command: F) -> F:
