@@ -263,3 +263,11 @@ def test_a_label_not_in_txcats_form_is_refused_at_fit() -> None:
                                             r"without surrounding spaces \('[A-Z]+'\): "
                                             r"txcat.labels.normalise_label gives that form"):
         TfidfStrategy().fit(txs(*descriptions), given)
+
+
+def test_a_min_df_no_word_reaches_says_so_in_txcat_s_terms() -> None:
+    """scikit-learn's message names max_df, which is no txcat parameter."""
+    rows = txs("Padaria Sol", "Pizzaria Lua", "Posto Mar", "Mercado Rio")
+    with pytest.raises(StrategyError, match=r"^tfidf: min_df 4 keeps no word: none is in 4 "
+                                            r"of the 4 training rows; use a lower min_df$"):
+        TfidfStrategy(min_df=4).fit(rows, ["NECESSIDADE", "LAZER", "TRABALHO", "NECESSIDADE"])

@@ -113,8 +113,15 @@ class TfidfStrategy(Strategy):
                                 f"{len(transactions)} training rows; no word would be kept")
         self.char_, self.word_ = self._vectorizers()
         chars, words = self._texts(transactions)
-        features = hstack([self.char_.fit_transform(chars),
-                           self.word_.fit_transform(words)]).tocsr()
+        try:
+            features = hstack([self.char_.fit_transform(chars),
+                               self.word_.fit_transform(words)]).tocsr()
+        except ValueError as exc:  # scikit-learn: '... Try a lower min_df or a higher max_df'
+            if "no terms remain" not in str(exc) or self.min_df <= 1:
+                raise
+            raise StrategyError(f"tfidf: min_df {self.min_df} keeps no word: none is in "
+                                f"{self.min_df} of the {len(transactions)} training rows; "
+                                "use a lower min_df") from None
         classes = sorted(set(labels))
         self.labels_ = classes
         if len(classes) == 1:  # nothing to separate: always answer the one label
