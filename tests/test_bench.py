@@ -270,8 +270,9 @@ def test_bench_cli_bad_options(args: list[str], message: str) -> None:
 
 
 @pytest.mark.parametrize("rows, args, message", [
+    # Every row of one label: no split can help, so none is suggested.
     ([(f"Loja {i}", "LAZER") for i in range(20)], ["--split", "random"],
-     "the random split's training side holds one label (LAZER), in 16 rows"),
+     "every one of the 20 labeled rows is LAZER"),
     ([*((f"Mercado {i}", "NECESSIDADE") for i in range(9)), ("Cinema", "LAZER")], [],
      "the merchant split's training side holds one label"),
 ])

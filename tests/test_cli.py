@@ -537,8 +537,9 @@ def test_the_threshold_is_reported_as_given() -> None:
     (["classify", EXTRATO, "--no-redact"], "--no-redact is for the prompt strategies"),
     (["export", str(SAMPLES / "labeled" / "c6.csv"), "--format", "alpaca", "-o", "t.jsonl",
       "--group-by-merchant"],
-     "--group-by-merchant and --validation-size shape the validation file: add "
-     "--validation-out"),
+     "--group-by-merchant shapes the validation file: add --validation-out"),
+    (["export", str(SAMPLES / "labeled" / "c6.csv"), "--format", "alpaca", "-o", "t.jsonl",
+      "--seed", "3"], "--seed shapes the validation file: add --validation-out"),
     (["export", str(SAMPLES / "labeled" / "c6.csv"), "--format", "alpaca", "-o", "t.jsonl",
       "--validation-size", "0.2"], "add --validation-out"),
 ])

@@ -704,10 +704,14 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
 
         _read_stdin_once(files)
         source = click.get_current_context().get_parameter_source
-        shaped = group_by_merchant or source("validation_size") is not \
-            click.core.ParameterSource.DEFAULT
-        if shaped and not validation_out:
-            raise click.UsageError("--group-by-merchant and --validation-size shape the "
+        shaping = [option for option, given in (
+            ("--group-by-merchant", group_by_merchant),
+            ("--validation-size", source("validation_size") is not
+             click.core.ParameterSource.DEFAULT),
+            ("--seed", source("seed") is not click.core.ParameterSource.DEFAULT)) if given]
+        if shaping and not validation_out:
+            raise click.UsageError(f"{' and '.join(shaping)} "
+                                   f"{'shapes' if len(shaping) == 1 else 'shape'} the "
                                    "validation file: add --validation-out VALIDATION.jsonl")
 
         labels = _label_set(label_set)

@@ -85,6 +85,9 @@ def make_split(data: LabeledData, method: str = "merchant", *, test_size: float 
     if not train or not test:
         raise TxcatError(f"the {method} split left an empty side; try another --test-size "
                          "or --split")
+    if len(set(data.labels)) < 2:  # no split can help
+        raise TxcatError(f"every one of the {counted(len(data.labels), 'labeled row')} is "
+                         f"{data.labels[0]}; a benchmark needs rows of at least two labels")
     trained = Counter(data.labels[i] for i in train)
     if len(trained) < 2:  # as 'txcat train' refuses: every score would mean nothing
         raise TxcatError(f"the {method} split's training side holds one label "
