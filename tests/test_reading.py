@@ -1345,3 +1345,15 @@ def test_a_labeled_file_with_no_header_is_told_a_header_naming_its_label_column(
         read_bytes(data)
     message = error_message(excinfo, "extrato.csv", "no header")
     assert message.endswith("such as: data,valor,codigo,descricao,label")
+
+
+def test_a_header_cell_holding_a_line_break_is_one_header() -> None:
+    """A Banco do Brasil export seen in the wild: 'Tipo Lançamento' broken over two
+    lines inside its quotes."""
+    data = ('"Data","Lançamento","Detalhes","Nº documento","Valor","Tipo\r\nLançamento"\r\n'
+            '"02/01/2026","Cobrança de Juros","Juros Saldo Devedor Conta","511058923",'
+            '"-86,70","Saída"\r\n').encode("cp1252")
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "bb"
+    assert [(t.description, t.amount, t.id, t.line) for t in rows] == [
+        ("Cobrança de Juros - Juros Saldo Devedor Conta", -86.7, "511058923", 3)]

@@ -111,6 +111,12 @@ class _Header:
     delimiter: str
     cells: list[str]
     layout: Layout
+    #: 0-based index of its last line: a quoted cell may hold a line break.
+    end: int = -1
+
+    @property
+    def last(self) -> int:
+        return self.end if self.end >= 0 else self.index
 
 
 class Statement:
@@ -143,7 +149,7 @@ class Statement:
             if overrides is not None and overrides.card_bill:
                 self.layout = replace(self.layout, purchases_positive=True)
             # The first rows, read once, settle what the header leaves open.
-            first_rows = list(csv.reader(lines[header.index + 1 :], delimiter=header.delimiter))
+            first_rows = list(csv.reader(lines[header.last + 1 :], delimiter=header.delimiter))
             if self.layout.decimal is None:
                 decimal = _decimal_mark(first_rows, header)
                 if decimal:
@@ -156,7 +162,7 @@ class Statement:
                     self.layout = replace(self.layout, direction=marks,
                                           description=kept or self.layout.description)
             self.delimiter = header.delimiter
-            self.header_line = header.index + 1
+            self.header_line = header.last + 1
             self.columns = _unique_names(header.cells)
             self._header_cells = header.cells
             layout = self.layout
@@ -165,7 +171,7 @@ class Statement:
                 logger.warning("%s: no amount column found (columns: %s): rows are read "
                                "without amounts; name it with --amount-column", name,
                                _printable(", ".join(c.strip() for c in header.cells)))
-            remaining = iter(lines[header.index + 1 :])
+            remaining = iter(lines[header.last + 1 :])
             self._reader = csv.reader(_chain(remaining, self._text),
                                       delimiter=header.delimiter)
             self._rows = self._transactions()
@@ -604,12 +610,40 @@ def _unique_names(cells: list[str]) -> list[str]:
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+    cells = next(csv.reader(io.StringIO(line.rstrip("\r\n"), newline=""),
+                            delimiter=delimiter), [])
+    return [" ".join(cell.split()) if "\n" in cell or "\r" in cell else cell for cell in cells]
 
 
 def _find_header(lines: list[str], layouts: Sequence[Layout], overrides: ColumnOverrides,
                  source: str) -> _Header:
-    """Find the header row (after any preamble) and the layout it names."""
+    """Find the header row (after any preamble) and the layout it names; a header whose
+    quoted cell holds a line break ('"Tipo\nLançamento"') spans lines."""
+    ends = _quoted_line_breaks(lines)
+    joined = {i: "".join(lines[i : end + 1]) for i, end in ends.items()}
+    header = _find_header_in([joined.get(i, line) for i, line in enumerate(lines)], layouts,
+                             overrides, source)
+    return replace(header, end=ends.get(header.index, header.index))
+
+
+def _quoted_line_breaks(lines: list[str]) -> dict[int, int]:
+    """Lines that open a quote they do not close, and the line that closes it (within
+    three): such a line and the next ones are one row."""
+    ends: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if line.count('"') % 2 == 0:
+            continue
+        quotes = line.count('"')
+        for j in range(i + 1, min(i + 4, len(lines))):
+            quotes += lines[j].count('"')
+            if quotes % 2 == 0:
+                ends[i] = j
+                break
+    return ends
+
+
+def _find_header_in(lines: list[str], layouts: Sequence[Layout], overrides: ColumnOverrides,
+                    source: str) -> _Header:
     candidates = [(i, d, _split(line, d)) for i, line in enumerate(lines) if line.strip()
                   for d in DELIMITERS if d in line]
     candidates += [(i, ",", _split(line, ",")) for i, line in enumerate(lines)
