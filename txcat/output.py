@@ -10,6 +10,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -189,6 +190,22 @@ def replaced_directory(directory: str | Path) -> Iterator[Path]:
         raise
 
 
+#: A cell a spreadsheet runs as a formula: '=', '+', '-' or '@' first (or a tab or
+#: carriage return, which some strip before looking).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:R\$\s?)?[\d.,\s]*\d[\d.,]*\s?[DC]?")
+
+
+def as_sheet_text(value: str) -> str:
+    """``value`` as a spreadsheet will show it as text, never run it: a description can
+    be written by anyone who sends a Pix (a payer named '=HYPERLINK(...)'). Such a cell
+    gets a leading apostrophe, as OWASP advises for CSV files; numbers ('-30,50') are
+    left as they are."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value.strip()):
+        return "'" + value
+    return value
+
+
 class PredictionWriter:
     """Writes predictions in one of :data:`FORMATS`."""
 
@@ -228,11 +245,11 @@ class PredictionWriter:
         self._write_header()
         tx = prediction.transaction
         if self.fmt == "csv":
-            self._csv.writerow([tx.id, prediction.label])
+            self._csv.writerow([as_sheet_text(tx.id), prediction.label])
         elif self.fmt == "full":
-            values = [tx.raw.get(c, "") for c in self._columns]
+            values = [as_sheet_text(tx.raw.get(c, "")) for c in self._columns]
             if self._with_file:
-                values.insert(0, tx.source)
+                values.insert(0, as_sheet_text(tx.source))
             self._csv.writerow([*values, prediction.label, f"{prediction.confidence:.4f}"])
         else:
             record = {
