@@ -866,10 +866,10 @@ def test_train_warns_about_rows_labeled_two_ways(tmp_path: Path) -> None:
     ("LAZER,,NECESSIDADE,TRABALHO", "--labels has an empty name"),
     ("LAZER,NECESSIDADE,TRABALHO,lazer", "--labels names LAZER twice"),
 ])
-def test_a_label_set_with_an_empty_or_repeated_name_is_refused(labels: str,
-                                                               message: str) -> None:
+def test_a_label_set_with_an_empty_or_repeated_name_is_refused(labels: str, message: str,
+                                                               tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
-                                       "--labels", labels, "-o", "x"])
+                                       "--labels", labels, "-o", str(tmp_path / "m")])
     assert result.exit_code == 2 and message in result.output
 
 
