@@ -1357,3 +1357,17 @@ def test_a_header_cell_holding_a_line_break_is_one_header() -> None:
     assert statement.layout.name == "bb"
     assert [(t.description, t.amount, t.id, t.line) for t in rows] == [
         ("Cobrança de Juros - Juros Saldo Devedor Conta", -86.7, "511058923", 3)]
+
+
+def test_a_bank_export_saved_again_with_decimal_commas_reads_its_amounts_so(
+        log: pytest.LogCaptureFixture) -> None:
+    """A Nubank CSV opened and saved by a pt-BR spreadsheet: ';' and decimal commas,
+    where Nubank writes ',' and points. '-1.500' there is fifteen hundred."""
+    data = ("Data;Valor;Identificador;Descrição\n"
+            "01/10/2024;-30,50;a1;Compra no débito - Padaria Real\n"
+            "02/10/2024;-1.500;a2;Aluguel\n"
+            "03/10/2024;-1.234,56;a3;Condomínio\n").encode()
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "nubank-conta"
+    assert [t.amount for t in rows] == [-30.5, -1500.0, -1234.56]
+    assert any("decimal mark" in r.getMessage() for r in log.records)

@@ -150,10 +150,14 @@ class Statement:
                 self.layout = replace(self.layout, purchases_positive=True)
             # The first rows, read once, settle what the header leaves open.
             first_rows = list(csv.reader(lines[header.last + 1 :], delimiter=header.delimiter))
-            if self.layout.decimal is None:
-                decimal = _decimal_mark(first_rows, header)
-                if decimal:
-                    self.layout = replace(self.layout, decimal=decimal)
+            decimal = _decimal_mark(first_rows, header)
+            if decimal and self.layout.decimal not in (None, decimal):
+                # The bank's file saved again by a pt-BR spreadsheet (';', '-30,50').
+                logger.info("%s: amounts are written with %r as the decimal mark, not %r "
+                            "as %s writes them (saved again by a spreadsheet?); read so",
+                            name, decimal, self.layout.decimal, self.layout.title)
+            if decimal and self.layout.decimal != decimal:
+                self.layout = replace(self.layout, decimal=decimal)
             if self.layout.amount and not self.layout.direction:
                 marks = _column_of_d_c_marks(first_rows, header)
                 if marks:  # a second text column of directions ('Tipo') is no description
