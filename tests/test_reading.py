@@ -1371,3 +1371,69 @@ def test_a_bank_export_saved_again_with_decimal_commas_reads_its_amounts_so(
     assert statement.layout.name == "nubank-conta"
     assert [t.amount for t in rows] == [-30.5, -1500.0, -1234.56]
     assert any("decimal mark" in r.getMessage() for r in log.records)
+
+
+# ----------------------------------------------- regressions a review found (2026-11-22)
+
+@pytest.mark.parametrize("header, marks", [
+    ("Data;Tipo;Histórico;Valor", ("D", "C")),
+    ("Data;Tipo;Descrição;Valor", ("Saída", "Entrada")),
+])
+def test_a_direction_column_before_the_description_still_signs_the_amount(
+        header: str, marks: tuple[str, str]) -> None:
+    data = (f"{header}\n01/10/2024;{marks[0]};Padaria;10,00\n"
+            f"02/10/2024;{marks[1]};Salario;20,00\n").encode()
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [("Padaria", -10.0), ("Salario", 20.0)]
+
+
+def test_an_unquoted_comma_in_the_description_before_the_amount_keeps_the_amount() -> None:
+    data = (b"Data,Descricao,Valor,Favorecido\n"
+            b"01/02/2024,Compra, cartao final 1234,-10.00,PADARIA JOAO\n")
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [
+        ("Compra, cartao final 1234 - PADARIA JOAO", -10.0)]
+
+
+def test_a_description_column_named_twice_is_read_once() -> None:
+    _, rows = read_bytes("Data;Descrição;Valor;Descrição\n01/10/2024;Padaria;-10,00;x\n"
+                         .encode())
+    assert [t.description for t in rows] == ["Padaria"]
+
+
+@pytest.mark.parametrize("row", ["01/02/2024;SALDO DE SALARIO;2000,00",
+                                 "01/02/2024;Total;-200,00"])
+def test_a_dated_row_with_an_amount_is_kept_unless_it_names_a_balance(row: str) -> None:
+    _, rows = read_bytes(f"data;lançamento;valor\n{row}\n".encode())
+    assert len(rows) == 1 and rows[0].amount is not None
+
+
+def test_card_bill_leaves_amounts_whose_direction_is_marked_alone() -> None:
+    data = ("Data;Histórico;Valor;D/C\n01/10/2026;RESTAURANTE;50,00;D\n"
+            "02/10/2026;PAGAMENTO FATURA;500,00;C\n"
+            "03/10/2026;LOJA;30,00 D\n").encode()
+    _, rows = read_bytes(data, overrides=ColumnOverrides(card_bill=True))
+    assert [t.amount for t in rows] == [-50.0, 500.0, -30.0]
+
+
+def test_a_plugin_layout_that_does_not_require_its_amount_column_still_reads() -> None:
+    layout = Layout(name="semvalor", title="no amount required",
+                    columns=("quando", "oque", "valor"), required=("quando", "oque"),
+                    description=("oque",), date="quando", amount="valor")
+    _, rows = read_bytes(b"quando;oque\n01/10/2024;Padaria\n",
+                         layouts=[*BUILTIN_LAYOUTS, layout])
+    assert [t.description for t in rows] == ["Padaria"]
+
+
+def test_full_output_read_back_keeps_amounts_and_descriptions(tmp_path: Path) -> None:
+    """--format full output is a labeled file: what as_sheet_text marks reads back as it
+    was written before the mark."""
+    from txcat.output import as_sheet_text
+
+    values = ["- R$ 30,50", "-30,50 BRL", "-PIX JOAO", "=1+1"]
+    data = ("data;valor;descricao\n" + "".join(
+        f"01/10/2024;{as_sheet_text(v) if i < 2 else '-1,00'};"
+        f"{as_sheet_text(v) if i >= 2 else 'x'}\n" for i, v in enumerate(values))).encode()
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows[:2]] == [-30.5, -30.5]
+    assert [t.description for t in rows[2:]] == ["-PIX JOAO", "=1+1"]

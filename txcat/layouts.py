@@ -175,14 +175,16 @@ def register_layouts(register: Callable[[Layout], None]) -> None:
         register(layout)
 
 
-#: Folded descriptions of rows that state a balance or a total, not a transaction, in
-#: any bank's export ('SALDO ANTERIOR', 'S A L D O', a Bradesco 'Total' line). A total
+#: Folded descriptions of rows that state a balance, not a transaction, in any bank's
+#: export ('SALDO ANTERIOR', 'Saldo do dia', 'S A L D O'), whatever their date and
+#: amount. Other rows starting 'saldo' are balances only with no amount of their own
+#: ('SALDO DE SALARIO;2000,00' is a transaction).
+BALANCE_ROW = re.compile(r"(saldo|s a l d o)( (anterior|do dia|final|atual|disponivel|inicial"
+                         r"|total|em conta|bloqueado|do periodo|parcial|liquido))?")
+#: Rows with no date that name a total or a limit: a Bradesco 'Total' line, the overdraft
+#: limit on offer ('(+) LIMITE DA CONTA TOTAL;15.500,00'), not money that came in. A total
 #: is the whole description: 'TOTAL PASS' is a gym.
-BALANCE_ROW = re.compile(r"(saldo|s a l d o)( .*)?|(sub)?total|totais|total geral"
-                         r"|total do (dia|mes|periodo)")
-#: A row with no date that names a limit ('(+) LIMITE DA CONTA TOTAL;15.500,00'): the
-#: overdraft limit on offer, not money that came in.
-LIMIT_ROW = re.compile(r"limite( .*)?")
+LIMIT_ROW = re.compile(r"limite( .*)?|(sub)?total|totais|total geral|total do (dia|mes|periodo)")
 
 # Names a column goes by in CSVs of no known layout ("any other CSV").
 #: Every such column is read, joined in header order ('Pix enviado - NETFLIX'); the
@@ -238,8 +240,13 @@ def guess_layout(columns: Sequence[str], *, single_column: bool = False,
     direction = direction if direction != description else None
     # Every text column: a counterpart or a detail in a column of its own is the row's
     # most telling part ('Tipo: Pix enviado', 'Favorecido: NETFLIX').
-    descriptions = (description,) if given else tuple(
-        c for c in columns if column_key(c) in DESCRIPTION_ALIASES and c != direction)
+    descriptions: tuple[str, ...] = (description,)
+    if not given:
+        by_key: dict[str, str] = {}  # a name given twice is read once, as the first
+        for c in columns:
+            if column_key(c) in DESCRIPTION_ALIASES and c != direction:
+                by_key.setdefault(column_key(c), c)
+        descriptions = tuple(by_key.values())
     return Layout(
         name="generic",
         title="generic CSV (columns guessed from their names)",

@@ -10,7 +10,6 @@ import contextlib
 import csv
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -193,7 +192,6 @@ def replaced_directory(directory: str | Path) -> Iterator[Path]:
 #: A cell a spreadsheet runs as a formula: '=', '+', '-' or '@' first (or a tab or
 #: carriage return, which some strip before looking).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:R\$\s?)?[\d.,\s]*\d[\d.,]*\s?[DC]?")
 
 
 def as_sheet_text(value: str) -> str:
@@ -201,9 +199,20 @@ def as_sheet_text(value: str) -> str:
     be written by anyone who sends a Pix (a payer named '=HYPERLINK(...)'). Such a cell
     gets a leading apostrophe, as OWASP advises for CSV files; numbers ('-30,50') are
     left as they are."""
-    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value.strip()):
+    if value.startswith(_FORMULA_START) and not _is_amount(value):
         return "'" + value
     return value
+
+
+def _is_amount(value: str) -> bool:
+    """Whether txcat reads ``value`` as an amount ('-30,50', '- R$ 30,50', '-30,50 BRL')."""
+    from txcat.reading.values import parse_amount
+
+    try:
+        parse_amount(value)
+    except ValueError:
+        return False
+    return True
 
 
 class PredictionWriter:

@@ -1,9 +1,9 @@
 """Open a statement file, find its header and layout, and stream its rows.
 
-One row out per data row in: rows with an unreadable amount or date are kept
-(with ``None``) and reported; blank lines are not data rows; only rows a layout
-declares to be balances (Banco do Brasil's 'Saldo Anterior') are skipped, and
-they are counted. A quote left open, which makes the rows after it one field,
+One row out per transaction row in: rows with an unreadable amount or date are kept
+(with ``None``) and reported; blank lines are not data rows; rows that state a
+balance, a total or a limit, and section titles (no date, no amount), are skipped
+and counted (``_not_a_transaction``). A quote left open, which makes the rows after it one field,
 is reported with the line it opened on. An amount a comma-delimited file splits at
 an unquoted comma ('-30,50', '-1,234.56') is read as one amount, and reported. Rows are
 read lazily, so a 100,000-row file never sits in memory as a whole.
@@ -227,6 +227,13 @@ class Statement:
             return None if name is None else index.get(column_key(name))
 
         desc_cols = [i for i in (col(c) for c in layout.description) if i is not None]
+        # Where an unquoted delimiter's extra fields go back: the last description column
+        # when they stand together (Inter's Histórico;Descrição), else the main one
+        # ('Data,Descrição,Valor,Favorecido': the comma is in Descrição's text).
+        together = desc_cols == list(range(desc_cols[0], desc_cols[0] + len(desc_cols))) \
+            if desc_cols else True
+        primary = col(primary_description(layout))
+        join_at = desc_cols[-1:] if together or primary is None else [primary]
         header_keys = keys
         header_first = self.columns[0].strip().casefold() if self.columns else ""
         date_col, amount_col, id_col = col(layout.date), col(layout.amount), col(layout.id)
@@ -249,7 +256,8 @@ class Statement:
                 row_no = self.stats.rows
                 if last_line > line:  # a quoted field spans lines
                     self._check_runaway_quote(cells, n, line)
-                cells = self._fit_width(cells, n, desc_cols, line, amount_cols)
+                cells = [_unmarked(c) for c in self._fit_width(cells, n, join_at, line,
+                                                               amount_cols)]
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
                                                   amount_cols)
@@ -435,15 +443,16 @@ class Statement:
         layout = self.layout
         first = fold(cells[desc_cols[0]]) if desc_cols else ""
         whole = fold(" ".join(desc_parts))
+        no_amount = bool(amount_cols) and not any(cells[i].strip() for i in amount_cols)
         if (layout.balance_rows and first in layout.balance_rows) or \
-                BALANCE_ROW.fullmatch(whole):
+                BALANCE_ROW.fullmatch(whole) or (no_amount and whole.startswith("saldo ")):
             return "balance_rows"
         if date_col is None or _parses(lambda text: parse_date(text, layout.date_formats),
                                        cells[date_col]):
             return None
         if LIMIT_ROW.fullmatch(whole):
             return "balance_rows"
-        if amount_cols and not any(cells[i].strip() for i in amount_cols):
+        if no_amount:
             return "title_rows"
         return None
 
@@ -470,7 +479,8 @@ class Statement:
                 value = -abs(value)
             elif direction:
                 value = abs(value)
-        return -value if layout.purchases_positive else value
+        marked = direction_col is not None or _MARKED.search(cells[amount_col])
+        return -value if layout.purchases_positive and not marked else value
 
     def _note(self, kind: str, line: int, message: str) -> None:
         count = getattr(self.stats, kind) + 1
@@ -565,6 +575,24 @@ _WAYS = frozenset({"entrada", "saida"})
 _CARD_OR_WAY = frozenset({"credito", "debito"})
 
 
+def primary_description(layout: Layout) -> str | None:
+    """The description column that names the row best: the first by
+    :data:`DESCRIPTION_ALIASES` rank, else the layout's first."""
+    return first_column(layout.description, DESCRIPTION_ALIASES) or \
+        (layout.description[0] if layout.description else None)
+
+
+#: An amount that says its own direction ('50,00 D', '10,00C').
+_MARKED = re.compile(r"\d\s*[DCdc]\s*$")
+#: What the CLI's --format full put before a cell a spreadsheet would run as a formula.
+_SHEET_MARK = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _unmarked(cell: str) -> str:
+    """A cell as it was before :func:`txcat.output.as_sheet_text` marked it as text."""
+    return cell[1:] if cell.startswith(_SHEET_MARK) else cell
+
+
 def _column_of_d_c_marks(rows: list[list[str]], header: _Header) -> str | None:
     """A column, read by no role, whose values in the first rows all say a direction:
     'D'/'C' or 'Entrada'/'Saída', or 'Débito'/'Crédito' where no amount has a sign.
@@ -572,12 +600,13 @@ def _column_of_d_c_marks(rows: list[list[str]], header: _Header) -> str | None:
     its name: it often holds the description, or 'Débito' for a card bought on debit).
     """
     layout = header.layout
-    roles = {column_key(name) for name in (*layout.description[:1], layout.date,
+    roles = {column_key(name) for name in (primary_description(layout), layout.date,
                                            layout.amount, layout.id) if name}
     seen: dict[int, set[str]] = {i: set() for i, cell in enumerate(header.cells)
                                  if cell.strip() and column_key(cell) not in roles}
     keys = [column_key(c) for c in header.cells]
-    amount_at = keys.index(column_key(layout.amount)) if layout.amount else None
+    amount_key = column_key(layout.amount) if layout.amount else None
+    amount_at = keys.index(amount_key) if amount_key in keys else None
     signed = False
     for cells in rows:
         for i, values in seen.items():
