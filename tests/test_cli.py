@@ -914,3 +914,17 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
     assert [r[0] for r in csv.reader(io.StringIO(plain.stdout))][1:] == ["'=1+1", "'@SUM(A1)"]
     jsonl = CliRunner().invoke(main, ["classify", str(statement), "--format", "jsonl"])
     assert json.loads(jsonl.stdout.splitlines()[0])["id"] == "=1+1"  # data, not a sheet
+
+
+def test_a_label_column_named_like_a_description_column_is_read_as_the_label(
+        tmp_path: Path) -> None:
+    """A CSV of no known layout reads every description-like column ('Tipo' too): the
+    one named by --label-column is the label, not part of the description."""
+    from txcat.training import read_labeled
+
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text("Data;Descrição;Valor;Tipo\n01/10/2024;Padaria Real;-10,00;NECESSIDADE\n"
+                       "02/10/2024;Cinema Sol;-30,00;LAZER\n", encoding="utf-8")
+    data = read_labeled([labeled], label_column="Tipo")
+    assert [t.description for t in data.transactions] == ["Padaria Real", "Cinema Sol"]
+    assert data.labels == ["NECESSIDADE", "LAZER"]

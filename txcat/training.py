@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,8 @@ def read_labeled(paths: Sequence[str | Path], *, label_column: str | None = None
     data = LabeledData()
     allowed = [normalise_label(label) for label in labels]
     files = expand_folders(paths)
+    if label_column:
+        overrides = replace(overrides or ColumnOverrides(), label=label_column)
     for path in files:
         with open_statement(path, overrides=overrides, allow_empty=len(files) > 1) as statement:
             column = find_label_column(statement.columns, label_column)

@@ -58,6 +58,9 @@ class ColumnOverrides:
     #: The file is a credit-card bill, which lists purchases as positive amounts
     #: (``--card-bill``): read them as money out. Not a column, so not in :meth:`any`.
     card_bill: bool = False
+    #: The label column of a labeled file (``--label-column``): never read as part of
+    #: the description, which reads every description-like column ('Tipo' too).
+    label: str | None = None
 
     def any(self) -> bool:
         """Whether a column is named."""
@@ -148,6 +151,11 @@ class Statement:
             self.layout = header.layout
             if overrides is not None and overrides.card_bill:
                 self.layout = replace(self.layout, purchases_positive=True)
+            if overrides is not None and overrides.label:
+                kept = tuple(c for c in self.layout.description
+                             if column_key(c) != column_key(overrides.label))
+                if kept:  # the only description column is refused by read_labeled
+                    self.layout = replace(self.layout, description=kept)
             # The first rows, read once, settle what the header leaves open.
             first_rows = list(csv.reader(lines[header.last + 1 :], delimiter=header.delimiter))
             decimal = _decimal_mark(first_rows, header)
