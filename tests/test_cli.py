@@ -928,3 +928,13 @@ def test_a_label_column_named_like_a_description_column_is_read_as_the_label(
     data = read_labeled([labeled], label_column="Tipo")
     assert [t.description for t in data.transactions] == ["Padaria Real", "Cinema Sol"]
     assert data.labels == ["NECESSIDADE", "LAZER"]
+
+
+def test_several_files_none_of_which_has_a_row_is_an_error(tmp_path: Path) -> None:
+    for month in ("09", "10"):
+        (tmp_path / f"2024-{month}.csv").write_text("data,valor,codigo,descricao\n",
+                                                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no transaction rows in any of the 2 files" in result.stderr
+    assert "training" not in result.stderr  # no model is built for nothing

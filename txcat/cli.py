@@ -316,6 +316,11 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(
                 f, overrides=overrides, allow_empty=len(inputs) > 1)) for f in inputs]
+            if len(statements) > 1 and all(st.empty for st in statements):
+                from txcat.errors import TxcatError
+
+                raise TxcatError(f"no transaction rows in any of the {len(statements)} "
+                                 "files")
             model = _load_model(model_dir, strategy, llm_params, examples)
             columns_union: list[str] = []
             for st in statements:

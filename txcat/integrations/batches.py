@@ -107,7 +107,8 @@ def statement_rows(name: str, data: bytes) -> list[dict[str, Any]]:
     from txcat.reading import open_statement
 
     rows = []
-    with open_statement(io.BytesIO(data), name=name) as statement:
+    # One file of a set: a header-only month is skipped with a warning, as by the CLI.
+    with open_statement(io.BytesIO(data), name=name, allow_empty=True) as statement:
         for tx in statement:
             rows.append({"file": name, "row": tx.row, "id": tx.id,
                          "date": tx.date.isoformat() if isinstance(tx.date, dt.date) else None,

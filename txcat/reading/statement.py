@@ -215,6 +215,13 @@ class Statement:
             lines.append(line)
         return lines
 
+    @property
+    def empty(self) -> bool:
+        """Whether no row has been read and none is left: a file of no transactions
+        (only a header, or only balances), before iterating."""
+        return self._first is None and self.stats.rows - self.stats.balance_rows \
+            - self.stats.title_rows == 0
+
     def __iter__(self) -> Statement:
         return self
 
