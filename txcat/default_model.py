@@ -93,39 +93,43 @@ def bundled_model_dir(strategy: str = DEFAULT_STRATEGY) -> Path:
     """Where the bundled-corpus model of ``strategy`` is cached for this txcat version
     and source; the source fingerprint covers the corpus file, which is package data.
 
-    Any strategy but the default may be a plugin's, or use a plugin's (a cascade's
-    members): its key covers the plugins' source too, so an upgraded plugin trains
-    its model anew rather than load one its old code trained."""
+    A plugin's strategy is trained by the plugin's code too, and a strategy made of
+    others (a cascade's members) by theirs: the key covers that source as well, so an
+    upgraded plugin trains its model anew rather than load one its old code trained.
+    A built-in strategy's key covers txcat alone."""
     key = hashlib.sha256(__version__.encode() + installed_source_fingerprint().encode()
-                         + (b"" if strategy == DEFAULT_STRATEGY
-                            else plugin_source_fingerprint().encode())).hexdigest()[:12]
+                         + plugin_source_fingerprint(strategy).encode()).hexdigest()[:12]
     return cache_root() / f"{strategy}-bundled-{key}"
 
 
-def plugin_source_fingerprint() -> str:
-    """A hash of the source of every package, outside txcat, that registers a strategy
-    (its top-level package folder, or its one module file)."""
+def plugin_source_fingerprint(strategy: str) -> str:
+    """A hash of the source of the packages outside txcat that train ``strategy``: its
+    own, and for a strategy made of others (``uses_other_strategies``) every strategy
+    plugin's. Empty for a built-in strategy of its own."""
     import sys
 
     from txcat.plugins import get_strategies
 
-    roots: set[Path] = set()
-    for cls in get_strategies().values():
-        top = cls.__module__.split(".")[0]
-        if top == "txcat":
-            continue
-        module = sys.modules.get(top) or sys.modules.get(cls.__module__)
+    strategies = get_strategies()
+    cls = strategies.get(strategy)
+    if cls is None:
+        return ""
+    involved = strategies.values() if cls.uses_other_strategies else [cls]
+    roots: dict[str, Path] = {}
+    for other in involved:
+        top = other.__module__.split(".")[0]
+        module = sys.modules.get(top) or sys.modules.get(other.__module__)
         file = getattr(module, "__file__", None) or getattr(
-            sys.modules.get(cls.__module__), "__file__", None)
-        if file:
+            sys.modules.get(other.__module__), "__file__", None)
+        if top != "txcat" and file:
             path = Path(file).resolve()
-            roots.add(path.parent if path.name == "__init__.py" else path)
+            roots[top] = path.parent if path.name == "__init__.py" else path
     digest = hashlib.sha256()
-    for root in sorted(roots):
-        digest.update(str(root).encode() + b"\0")
+    for top, root in sorted(roots.items()):  # by name, not by where it is installed
+        digest.update(top.encode() + b"\0")
         digest.update((source_fingerprint(root) if root.is_dir()
                        else hashlib.sha256(root.read_bytes()).hexdigest()).encode())
-    return digest.hexdigest()
+    return digest.hexdigest() if roots else ""
 
 
 def load_bundled_model(strategy: str = DEFAULT_STRATEGY) -> Strategy:

@@ -38,6 +38,9 @@ class Strategy(ABC):
     #: Whether ``classify --strategy NAME`` may train it once on the bundled corpus and
     #: cache it. Prompt strategies say no: they depend on an LLM chosen per run.
     cache_bundled: ClassVar[bool] = True
+    #: Whether the strategy is made of other strategies (a cascade of members), so that
+    #: what trains it includes whichever strategy plugins are installed.
+    uses_other_strategies: ClassVar[bool] = False
     #: Settings that shape how a saved model reads rows, each with the value that models
     #: saved before the setting existed were trained with. :meth:`get_params` writes
     #: their values into ``txcat.json`` whether given or defaulted, so that a later

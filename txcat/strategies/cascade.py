@@ -42,6 +42,8 @@ class CascadeStrategy(Strategy):
     description = ("ordered strategies (-p members=rules+tfidf); the first confident enough "
                    "answers, e.g. exact rules first, a model for the rest")
 
+    uses_other_strategies = True
+
     def __init__(self, *, members: str = DEFAULT_MEMBERS, threshold: float = 0.9) -> None:
         super().__init__(members=members, threshold=threshold)
         self.members = members
