@@ -873,10 +873,13 @@ def test_a_label_set_with_an_empty_or_repeated_name_is_refused(labels: str, mess
     assert result.exit_code == 2 and message in result.output
 
 
-def test_train_sizes_that_are_not_whole_numbers_are_named_so() -> None:
+@pytest.mark.parametrize("size, message", [("10.5", "'10.5' is not a whole number"),
+                                           ("0", "'0' is not a positive number"),
+                                           ("00", "'00' is not a positive number")])
+def test_train_sizes_that_are_not_whole_numbers_are_named_so(size: str, message: str) -> None:
     result = CliRunner().invoke(main, ["bench", str(SAMPLES / "labeled" / "c6.csv"),
-                                       "--strategies", "tfidf", "--train-sizes", "10.5"])
-    assert result.exit_code == 2 and "'10.5' is not a whole number" in result.output
+                                       "--strategies", "tfidf", "--train-sizes", size])
+    assert result.exit_code == 2 and message in result.output
 
 
 def test_an_empty_output_folder_name_is_a_usage_error() -> None:

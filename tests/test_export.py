@@ -467,6 +467,10 @@ def test_a_long_run_of_word_characters_is_redacted_whole() -> None:
     ("Compra no crédito - AGENCIA 123MILHAS", "123MILHAS"),
     ("PAG*AG 10 PRODUCOES", "AG 10 PRODUCOES"),
     ("PIX JOAO SILVA - BCO DO BRASIL S.A. (0001)", "(0001)"),
+    ("PAGAMENTO 31.12.2024 1234 LOJA", "31.12.2024 1234"),
+    ("PEDIDO 123456-7890 LOJA", "123456-7890"),
+    ("NF 000123-4567 LOJA", "000123-4567"),
+    ("CAFE@1 LANCHONETE", "CAFE@1"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

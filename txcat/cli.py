@@ -836,8 +836,8 @@ def _parse_train_sizes(text: str | None) -> list[int | str]:
         elif part.isdigit() and int(part) > 0:
             sizes.append(int(part))
         else:
-            what = "whole number" if part.replace(".", "", 1).replace(",", "", 1).isdigit() \
-                else "positive number"
+            what = "whole number" if not part.isdigit() and \
+                part.replace(".", "", 1).replace(",", "", 1).isdigit() else "positive number"
             raise click.BadParameter(f"{part!r} is not a {what} of rows, or 'all'",
                                      param_hint="--train-sizes")
     return sizes
