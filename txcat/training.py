@@ -58,10 +58,14 @@ class LabeledData:
         return {s: Path(os.path.relpath(os.path.abspath(s), common)).as_posix()
                 for s in self.sources}
 
-    def summary(self) -> dict[str, Any]:
+    def file_names(self) -> list[str]:
+        """The files read, in order, as reports name them (:meth:`source_names`)."""
         names = self.source_names()
+        return [names[s] for s in self.sources]
+
+    def summary(self) -> dict[str, Any]:
         return {
-            "files": [names[s] for s in self.sources],
+            "files": self.file_names(),
             "rows": len(self.labels),
             "label_counts": dict(sorted(Counter(self.labels).items())),
             "fingerprint": self.fingerprint(),

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from txcat.bench.metrics import matrix_with_unanswered
+
 
 def _pyplot() -> Any:
     import matplotlib
@@ -65,11 +67,8 @@ def write_charts(results: dict[str, Any], directory: Path) -> list[Path]:
     taken: set[str] = set()
     for r in ok:
         cm = r["metrics"]["confusion_matrix"]
-        unanswered = cm.get("unanswered") if any(cm.get("unanswered") or ()) else None
-        matrix = [[*row, unanswered[i]] for i, row in enumerate(cm["matrix"])] \
-            if unanswered else cm["matrix"]
-        columns = [*cm["labels"], "no answer"] if unanswered else cm["labels"]
-        fig, ax = plt.subplots(figsize=(4.2 + 0.8 * bool(unanswered), 3.6))
+        columns, matrix = matrix_with_unanswered(cm)
+        fig, ax = plt.subplots(figsize=(4.2 + 0.8 * (len(columns) - len(cm["labels"])), 3.6))
         ax.imshow(matrix, cmap="Blues")
         ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
         ax.set_yticks(range(len(cm["labels"])), cm["labels"])

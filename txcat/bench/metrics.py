@@ -25,6 +25,16 @@ def bootstrap_interval(correct: np.ndarray, *, resamples: int = 2000, seed: int 
     return float(low), float(high)
 
 
+def matrix_with_unanswered(cm: dict[str, Any]) -> tuple[list[str], list[list[int]]]:
+    """The confusion matrix's columns and rows as shown, with a 'no answer' column where
+    any row got none (older results have no ``unanswered``)."""
+    unanswered = cm.get("unanswered") or []
+    if not any(unanswered):
+        return list(cm["labels"]), [list(row) for row in cm["matrix"]]
+    return ([*cm["labels"], "no answer"],
+            [[*row, unanswered[i]] for i, row in enumerate(cm["matrix"])])
+
+
 def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str], *,
           seed: int = 0) -> dict[str, Any]:
     """Accuracy (+ interval), macro-F1, per-label P/R/F1/support and the confusion matrix.

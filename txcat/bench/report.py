@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from txcat.bench.metrics import matrix_with_unanswered
 from txcat.bench.split import Split
 from txcat.errors import OutputError
 from txcat.output import check_can_create, file_in_the_way, os_litter, replaced_directory
@@ -137,15 +138,11 @@ def markdown(results: dict[str, Any], charts: list[str]) -> str:
             lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | "
                          f"{s['f1']:.3f} | {s['support']} |")
         cm = r["metrics"]["confusion_matrix"]
-        unanswered = cm.get("unanswered") if any(cm.get("unanswered") or ()) else None
-        extra = ["no answer"] if unanswered else []
+        columns, matrix = matrix_with_unanswered(cm)
         lines += ["", "Confusion matrix (rows: truth, columns: predicted):", "",
-                  "| | " + " | ".join([*cm["labels"], *extra]) + " |",
-                  "|---|" + "---|" * (len(cm["labels"]) + len(extra))]
-        lines += [f"| {label} | " + " | ".join(str(v) for v in [*row, *(
-            [unanswered[i]] if unanswered else [])]) + " |"
-                  for i, (label, row) in enumerate(zip(cm["labels"], cm["matrix"],
-                                                       strict=True))]
+                  "| | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+        lines += [f"| {label} | " + " | ".join(str(v) for v in row) + " |"
+                  for label, row in zip(cm["labels"], matrix, strict=True)]
         if r["learning_curve"]:
             curve = ", ".join(f"{counted(p['train_rows'], 'row')}: {p['accuracy']:.3f}"
                               for p in r["learning_curve"])

@@ -138,7 +138,7 @@ def run_benchmark(data: LabeledData, split: Split, specs: Sequence[StrategySpec]
         "txcat_version": __version__,
         "machine": {"hostname": platform.node(), "cpus": os.cpu_count(),
                     "platform": platform.platform(), "python": platform.python_version()},
-        "data": {"files": [data.source_names()[s] for s in data.sources], "rows": len(data.labels),
+        "data": {"files": data.file_names(), "rows": len(data.labels),
                  "labels": list(labels)},
         "split": {k: v for k, v in split.describe(data).items()
                   if k not in ("train_keys", "test_keys")},

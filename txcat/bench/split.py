@@ -69,6 +69,9 @@ def make_split(data: LabeledData, method: str = "merchant", *, test_size: float 
     if test_data is not None:
         return Split("file", seed, 0.0, list(range(len(data.labels))),
                      list(range(len(test_data.labels))), test_data)
+    if len(set(data.labels)) == 1:  # no split can help: say so before any other message
+        raise TxcatError(f"every one of the {counted(len(data.labels), 'labeled row')} is "
+                         f"{data.labels[0]}; a benchmark needs rows of at least two labels")
     if method not in METHODS:
         raise TxcatError(f"unknown split {method!r}; choose from {', '.join(METHODS)}")
     if not 0.0 < test_size < 1.0:
@@ -85,9 +88,6 @@ def make_split(data: LabeledData, method: str = "merchant", *, test_size: float 
     if not train or not test:
         raise TxcatError(f"the {method} split left an empty side; try another --test-size "
                          "or --split")
-    if len(set(data.labels)) < 2:  # no split can help
-        raise TxcatError(f"every one of the {counted(len(data.labels), 'labeled row')} is "
-                         f"{data.labels[0]}; a benchmark needs rows of at least two labels")
     trained = Counter(data.labels[i] for i in train)
     if len(trained) < 2:  # as 'txcat train' refuses: every score would mean nothing
         raise TxcatError(f"the {method} split's training side holds one label "

@@ -176,6 +176,7 @@ class Statement:
             self.delimiter = header.delimiter
             self.header_line = header.last + 1
             self.columns = _unique_names(header.cells)
+            self._column_keys = [column_key(c) for c in self.columns]
             self._header_cells = header.cells
             layout = self.layout
             if layout.amount is None and layout.credit is None and layout.debit is None \
@@ -235,7 +236,7 @@ class Statement:
 
     def _transactions(self) -> Iterator[Transaction]:
         layout, n = self.layout, len(self.columns)
-        keys = [column_key(c) for c in self.columns]
+        keys = self._column_keys
         index = {k: i for i, k in reversed(list(enumerate(keys)))}
 
         def col(name: str | None) -> int | None:
@@ -398,7 +399,7 @@ class Statement:
                 rejoin(col)
         # Right to left, every column after the description takes one cell, or two
         # where a number split: a running balance ('saldo') splits as amounts do.
-        numbers = {*amount_cols, *(i for i, key in enumerate(self._header_keys())
+        numbers = {*amount_cols, *(i for i, key in enumerate(self._column_keys)
                                    if key.startswith("saldo") or key.endswith("balance"))}
         end = len(cells) - 1
         for col in range(n - 1, last_desc, -1):
@@ -415,9 +416,6 @@ class Statement:
                        f"as one amount{' each' if len(joined) > 1 else ''} (quote it, or use "
                        "';' as the delimiter)")
         return cells
-
-    def _header_keys(self) -> list[str]:
-        return [column_key(c) for c in self.columns]
 
     def _check_runaway_quote(self, cells: list[str], n: int, line: int) -> None:
         """Warn when a quoted field holds lines that look like rows of this file.
