@@ -941,3 +941,20 @@ def test_several_files_none_of_which_has_a_row_is_an_error(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "no transaction rows in any of the 2 files" in result.stderr
     assert "training" not in result.stderr  # no model is built for nothing
+
+
+@pytest.mark.parametrize("size", ["²", "+5"])
+def test_odd_train_sizes_are_usage_errors(size: str) -> None:
+    result = CliRunner().invoke(main, ["bench", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "--strategies", "tfidf", "--train-sizes", size])
+    assert result.exit_code == 2 and "--train-sizes" in result.output
+
+
+def test_a_statement_of_only_balance_rows_is_no_transaction_to_classify(
+        tmp_path: Path) -> None:
+    statement = tmp_path / "bb.csv"
+    statement.write_text('"Data","Lançamento","Detalhes","Nº documento","Valor","Tipo Lançamento"\n'
+                         '"31/08/2026","Saldo Anterior","","","200,00",""\n',
+                         encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(statement)])
+    assert result.exit_code == 1 and "no transaction rows" in result.stderr

@@ -1437,3 +1437,38 @@ def test_full_output_read_back_keeps_amounts_and_descriptions(tmp_path: Path) ->
     _, rows = read_bytes(data)
     assert [t.amount for t in rows[:2]] == [-30.5, -30.5]
     assert [t.description for t in rows[2:]] == ["-PIX JOAO", "=1+1"]
+
+
+# ------------------------------------------ a second review's finds (2026-11-22)
+
+@pytest.mark.parametrize("description", [
+    "SALDO ANTERIOR EM 30/09/2024", "Saldo em conta corrente", "SALDO FINAL DO PERIODO",
+    "Saldo Total Disponível", "SALDO DIA", "SALDO ANT", "SALDO APLIC AUT MAIS",
+    "Total do dia", "SUBTOTAL", "Total geral"])
+def test_a_dated_balance_row_with_an_amount_is_skipped(description: str) -> None:
+    statement, rows = read_bytes(f"data;lançamento;valor\n01/10/2024;{description};1.500,00\n"
+                                 "02/10/2024;PADARIA;-10,00\n".encode())
+    assert [t.description for t in rows] == ["PADARIA"]
+    assert statement.stats.balance_rows == 1
+
+
+def test_an_unquoted_comma_in_the_counterpart_column_keeps_the_amount() -> None:
+    data = (b"Data,Descricao,Valor,Favorecido\n"
+            b"01/02/2024,Compra,-10.00,PADARIA, JOAO\n")
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [("Compra - PADARIA, JOAO", -10.0)]
+
+
+def test_card_bill_flips_a_row_whose_own_direction_cell_is_blank() -> None:
+    data = "Data;Histórico;Valor;D/C\n01/10/2026;RESTAURANTE;50,00;D\n03/10/2026;LOJA;30,00;\n"
+    _, rows = read_bytes(data.encode(), overrides=ColumnOverrides(card_bill=True))
+    assert [t.amount for t in rows] == [-50.0, -30.0]
+
+
+def test_a_layout_s_amount_column_missing_from_the_file_is_warned_about(
+        log: pytest.LogCaptureFixture) -> None:
+    layout = Layout(name="semvalor", title="no amount required",
+                    columns=("quando", "oque", "valor"), required=("quando", "oque"),
+                    description=("oque",), date="quando", amount="valor")
+    read_bytes(b"quando;oque\n01/10/2024;Padaria\n", layouts=[*BUILTIN_LAYOUTS, layout])
+    assert any("no amount column found" in w for w in warnings_of(log))

@@ -316,11 +316,12 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             # Inputs first: a mistyped file name must not wait for a model to load.
             statements = [stack.enter_context(open_statement(
                 f, overrides=overrides, allow_empty=len(inputs) > 1)) for f in inputs]
-            if len(statements) > 1 and all(st.empty for st in statements):
+            if all(st.empty for st in statements):  # only balances, or only headers
                 from txcat.errors import TxcatError
 
-                raise TxcatError(f"no transaction rows in any of the {len(statements)} "
-                                 "files")
+                raise TxcatError("no transaction rows in " + (
+                    statements[0].name if len(statements) == 1 else
+                    f"any of the {len(statements)} files") + " (nothing to classify)")
             model = _load_model(model_dir, strategy, llm_params, examples)
             columns_union: list[str] = []
             for st in statements:
@@ -833,10 +834,10 @@ def _parse_train_sizes(text: str | None) -> list[int | str]:
     for part in (p.strip().lower() for p in text.split(",") if p.strip()):
         if part == "all":
             sizes.append("all")
-        elif part.isdigit() and int(part) > 0:
+        elif part.isascii() and part.isdigit() and int(part) > 0:
             sizes.append(int(part))
         else:
-            what = "whole number" if not part.isdigit() and \
+            what = "whole number" if part.isascii() and not part.isdigit() and \
                 part.replace(".", "", 1).replace(",", "", 1).isdigit() else "positive number"
             raise click.BadParameter(f"{part!r} is not a {what} of rows, or 'all'",
                                      param_hint="--train-sizes")

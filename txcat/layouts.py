@@ -175,16 +175,16 @@ def register_layouts(register: Callable[[Layout], None]) -> None:
         register(layout)
 
 
-#: Folded descriptions of rows that state a balance, not a transaction, in any bank's
-#: export ('SALDO ANTERIOR', 'Saldo do dia', 'S A L D O'), whatever their date and
-#: amount. Other rows starting 'saldo' are balances only with no amount of their own
-#: ('SALDO DE SALARIO;2000,00' is a transaction).
-BALANCE_ROW = re.compile(r"(saldo|s a l d o)( (anterior|do dia|final|atual|disponivel|inicial"
-                         r"|total|em conta|bloqueado|do periodo|parcial|liquido))?")
-#: Rows with no date that name a total or a limit: a Bradesco 'Total' line, the overdraft
-#: limit on offer ('(+) LIMITE DA CONTA TOTAL;15.500,00'), not money that came in. A total
-#: is the whole description: 'TOTAL PASS' is a gym.
-LIMIT_ROW = re.compile(r"limite( .*)?|(sub)?total|totais|total geral|total do (dia|mes|periodo)")
+#: Folded descriptions of rows that state a balance or a total, not a transaction, in
+#: any bank's export, whatever their date and amount: every 'SALDO ...' row ('SALDO
+#: ANTERIOR', 'Saldo do dia', 'SALDO APLIC AUT MAIS', 'S A L D O') but the rare
+#: transaction worded so ('SALDO DE SALARIO'), and named totals ('Total do dia').
+#: 'TOTAL PASS' is a gym: a total is the whole description.
+BALANCE_ROW = re.compile(r"(?!saldo de salario)(saldo|s a l d o)( .*)?|subtotal|totais"
+                         r"|total (geral|do dia|do mes|do periodo)")
+#: Rows with no date that are a bare total (a Bradesco 'Total' line) or name a limit
+#: (the overdraft limit on offer, '(+) LIMITE DA CONTA TOTAL;15.500,00'), not money in.
+LIMIT_ROW = re.compile(r"limite( .*)?|total")
 
 # Names a column goes by in CSVs of no known layout ("any other CSV").
 #: Every such column is read, joined in header order ('Pix enviado - NETFLIX'); the

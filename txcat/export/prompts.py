@@ -93,7 +93,7 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # starts only where a run of such characters starts: tried at every position of a
     # long run, it took time quadratic in the description's length.
     # Its domain holds a letter: 'CAFE@1' is a name.
-    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]*[^\W\d_][\w-]*(?:\.[\w-]+)*"), "[EMAIL]"),
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@(?=[\w.-]*[^\W\d_])[\w-]+(?:\.[\w-]+)*"), "[EMAIL]"),
     # Pix random keys (a UUID), which lead straight to a person's account.
     (re.compile(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
      "[CHAVE]"),
@@ -125,14 +125,18 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
      r"\1[CONTA]"),
     # Bank, agency and account with no label: 'TED 341.1234.12345-6', '237 1234 12345-6'.
     (re.compile(_D + r"\d{3}[.\s]\d{4}(?:-[\dxX])?[.\s]\d{4,12}-?[\dxX]" + _ND), "[CONTA]"),
+    # After a phone's label word ('TEL', 'FONE:', 'CEL', 'WhatsApp'), any number of 8 to
+    # 13 digits, however split ('113456-7890', '1134567890').
+    (re.compile(r"(?i)(\b(?:tel|telefone|fone|cel|celular|whats(?:app)?|wpp|contato)\b\.?:?\s*)"
+                r"\(?\+?\d(?:[\s().-]?\d){7,12}" + _ND), r"\1[TELEFONE]"),
     # Phones: +55, a DDD (with a trunk 0: '011') in parentheses or followed by a space or
-    # hyphen, or by a dot before a mobile ('11.91234.5678', not a date's '12.2024 1234'),
-    # a mobile's 9 set apart; a hyphenated number (not a year range: 'IPVA 2023-2024'),
-    # a mobile's DDD glued on ('1191234-5678', not an order number's '123456-7890'); a
-    # bare mobile, its halves apart or not ('91234 5678', '912345678').
+    # hyphen, a mobile's 9 set apart; both halves after dots ('11.91234.5678',
+    # '11.3456.7890'; not a date's '12.2024 1234'); a hyphenated number (not a year
+    # range: 'IPVA 2023-2024'), a mobile's DDD glued on ('1191234-5678', not an order
+    # number's '123456-7890'); a bare mobile, its halves apart or not ('91234 5678').
     (re.compile(_D + r"(?:(?:\+?55[\s-]?)?(?:\(0?\d{2}\)\s?|0?\d{2}[\s-])9?[\s.]?\d{4}"
                 r"[\s.-]?\d{4}"
-                r"|0?\d{2}\.9\d{4}\.?\d{4}"  # a dot after the DDD only before a mobile's 9
+                r"|0?\d{2}\.9?\d{4}\.\d{4}"
                 r"|(?!(?:19|20)\d{2}-(?:19|20)\d{2}(?!\d))(?:\d{2}9\d{4}|9?\d{4})-\d{4}"
                 r"|9\d{4}[\s.]?\d{4})" + _ND),
      "[TELEFONE]"),

@@ -179,8 +179,10 @@ class Statement:
             self._column_keys = [column_key(c) for c in self.columns]
             self._header_cells = header.cells
             layout = self.layout
-            if layout.amount is None and layout.credit is None and layout.debit is None \
-                    and len(self.columns) > 1:
+            present = {column_key(c) for c in self.columns}
+            named = [c for c in (layout.amount, layout.credit, layout.debit)
+                     if c and column_key(c) in present]
+            if not named and len(self.columns) > 1:
                 logger.warning("%s: no amount column found (columns: %s): rows are read "
                                "without amounts; name it with --amount-column", name,
                                _printable(", ".join(c.strip() for c in header.cells)))
@@ -249,7 +251,9 @@ class Statement:
         together = desc_cols == list(range(desc_cols[0], desc_cols[0] + len(desc_cols))) \
             if desc_cols else True
         primary = col(primary_description(layout))
-        join_at = desc_cols[-1:] if together or primary is None else [primary]
+        # Apart, the comma may be in any of them: the main one first, then the others.
+        pivots = desc_cols[-1:] if together or primary is None else \
+            [primary, *(i for i in desc_cols if i != primary)]
         header_keys = keys
         header_first = self.columns[0].strip().casefold() if self.columns else ""
         date_col, amount_col, id_col = col(layout.date), col(layout.amount), col(layout.id)
@@ -272,7 +276,11 @@ class Statement:
                 row_no = self.stats.rows
                 if last_line > line:  # a quoted field spans lines
                     self._check_runaway_quote(cells, n, line)
-                cells = [_unmarked(c) for c in self._fit_width(cells, n, join_at, line,
+                pivot = pivots[:1]
+                if len(cells) > n and len(pivots) > 1:  # the pivot whose amounts then read
+                    pivot = next(([p] for p in pivots if self._amounts_read(self._fit_width(
+                        cells, n, [p], line, amount_cols, notes=False), amount_cols)), pivot)
+                cells = [_unmarked(c) for c in self._fit_width(cells, n, pivot, line,
                                                                amount_cols)]
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
@@ -337,8 +345,13 @@ class Statement:
                                "s" if len(others) > 1 else "", where,
                                "are" if len(others) > 1 else "is")
 
+    def _amounts_read(self, cells: list[str], amount_cols: Sequence[int]) -> bool:
+        """Whether every amount cell of a fitted row is empty or an amount."""
+        return all(_parses(lambda text: parse_amount(text, self.layout.decimal), cells[i])
+                   for i in amount_cols if cells[i].strip())
+
     def _fit_width(self, cells: list[str], n: int, desc_cols: list[int], line: int,
-                   amount_cols: Sequence[int] = ()) -> list[str]:
+                   amount_cols: Sequence[int] = (), *, notes: bool = True) -> list[str]:
         """Make a row as wide as the header without losing text.
 
         Extra fields usually come from an unquoted delimiter inside the description:
@@ -347,7 +360,8 @@ class Statement:
         Missing trailing fields become empty.
         """
         if len(cells) > n:
-            cells = self._rejoin_split_amounts(cells, n, desc_cols, line, amount_cols)
+            cells = self._rejoin_split_amounts(cells, n, desc_cols, line, amount_cols,
+                                               notes=notes)
             if len(cells) == n:
                 return cells
             if not any(c.strip() for c in cells[n:]):
@@ -357,7 +371,9 @@ class Statement:
                 tail = n - i - 1
                 end = len(cells) - tail
                 return [*cells[:i], self.delimiter.join(cells[i:end]), *cells[end:]]
-            self._note("uneven_rows", line, f"has {counted(len(cells), 'field')}, the header {n}")
+            if notes:
+                self._note("uneven_rows", line,
+                           f"has {counted(len(cells), 'field')}, the header {n}")
             return cells[:n]
         if len(cells) < n:
             self._note("uneven_rows", line, f"has {counted(len(cells), 'field')}, the header {n}")
@@ -365,7 +381,7 @@ class Statement:
         return cells
 
     def _rejoin_split_amounts(self, cells: list[str], n: int, desc_cols: list[int], line: int,
-                              amount_cols: Sequence[int]) -> list[str]:
+                              amount_cols: Sequence[int], *, notes: bool = True) -> list[str]:
         """Put back together an amount that an unquoted comma split in two.
 
         In a comma-delimited file, '-30,50' unquoted is two fields, '-30' and '50':
@@ -409,7 +425,7 @@ class Statement:
             if col in numbers and end >= 1:
                 rejoin(end - 1)
             end -= 1 + (before - len(cells))
-        if joined:
+        if joined and notes:
             amounts = " and ".join(_shown(j.strip()) for j in joined)
             self._note("split_amounts", line,
                        f"has its amount split at an unquoted comma: read {amounts} "
@@ -458,7 +474,7 @@ class Statement:
         whole = fold(" ".join(desc_parts))
         no_amount = bool(amount_cols) and not any(cells[i].strip() for i in amount_cols)
         if (layout.balance_rows and first in layout.balance_rows) or \
-                BALANCE_ROW.fullmatch(whole) or (no_amount and whole.startswith("saldo ")):
+                BALANCE_ROW.fullmatch(whole):
             return "balance_rows"
         if date_col is None or _parses(lambda text: parse_date(text, layout.date_formats),
                                        cells[date_col]):
@@ -492,7 +508,8 @@ class Statement:
                 value = -abs(value)
             elif direction:
                 value = abs(value)
-        marked = direction_col is not None or _MARKED.search(cells[amount_col])
+        marked = (direction_col is not None and cells[direction_col].strip()) or \
+            _MARKED.search(cells[amount_col])
         return -value if layout.purchases_positive and not marked else value
 
     def _note(self, kind: str, line: int, message: str) -> None:
