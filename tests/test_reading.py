@@ -1226,7 +1226,7 @@ def test_balance_limit_total_and_section_rows_are_skipped_and_counted(
 
 @pytest.mark.parametrize("tipo, amounts", [
     (["Saída", "Entrada"], [-45.0, 3200.0]),
-    (["Débito", "Crédito"], [-45.0, 3200.0]),
+    (["D", "C"], [-45.0, 3200.0]),
 ])
 def test_a_type_column_of_directions_signs_unsigned_amounts(
         tipo: list[str], amounts: list[float]) -> None:
@@ -1472,3 +1472,66 @@ def test_a_layout_s_amount_column_missing_from_the_file_is_warned_about(
                     description=("oque",), date="quando", amount="valor")
     read_bytes(b"quando;oque\n01/10/2024;Padaria\n", layouts=[*BUILTIN_LAYOUTS, layout])
     assert any("no amount column found" in w for w in warnings_of(log))
+
+
+# ------------------------------------- a regression hunt against 7dd84b9 (2026-11-22)
+
+def test_bradesco_s_second_description_line_joins_the_row_above(
+        log: pytest.LogCaptureFixture) -> None:
+    """Bradesco prints the counterpart on a line of its own, with no date and no amount."""
+    data = ("Data;Histórico;Docto.;Crédito (R$);Débito (R$);Saldo (R$);\n"
+            '01/07/25; Transfe Pix;1357553;"1.296,00";;"19.312,00";\n'
+            ";Rem: Leticia Pires;;;;;\n"
+            '04/07/25; Visa Electron;4488;;"89,90";"19.222,10";\n'
+            ";Ifood *Restaurante;;;;;\n").encode()
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [
+        ("Transfe Pix - Rem: Leticia Pires", 1296.0),
+        ("Visa Electron - Ifood *Restaurante", -89.9)]
+    assert any("joined to the row above" in r.getMessage() for r in log.records)
+
+
+def test_a_note_column_beside_a_nubank_card_file_keeps_its_layout_and_signs() -> None:
+    data = (b"date,title,amount,Detalhes\n"
+            b"2025-03-01,iFood *Restaurante,45.90,jantar com Ana\n"
+            b"2025-03-03,Pagamento recebido,-1500.00,\n")
+    statement, rows = read_bytes(data)
+    assert statement.layout.name == "nubank-cartao"
+    assert [(t.description, t.amount) for t in rows] == [
+        ("iFood *Restaurante - jantar com Ana", -45.9), ("Pagamento recebido", 1500.0)]
+
+
+@pytest.mark.parametrize("column", ["Cartão", "Tipo"])
+def test_a_card_column_of_credito_and_debito_is_not_read_as_the_sign(column: str) -> None:
+    data = (f"Data;Descrição;Valor;{column}\n01/03/2025;Supermercado Extra;250,30;Crédito\n"
+            "02/03/2025;Padaria Real;12,50;Débito\n").encode()
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows] == [250.3, 12.5]
+    _, rows = read_bytes(data, overrides=ColumnOverrides(card_bill=True))
+    assert [t.amount for t in rows] == [-250.3, -12.5]
+
+
+def test_a_semicolon_file_of_no_known_layout_still_reads_a_thousands_point() -> None:
+    data = ("Data;Descrição;Valor\n01/03/2025;Supermercado Extra;-250.30\n"
+            "04/03/2025;Condominio;-1.500\n").encode()
+    _, rows = read_bytes(data)
+    assert [t.amount for t in rows] == [-250.3, -1500.0]
+
+
+def test_a_description_like_column_holding_dates_is_the_date_not_text() -> None:
+    _, rows = read_bytes("Lançamento;Histórico;Valor\n03/03/2025;PIX ENVIADO;-150,00\n"
+                         .encode())
+    assert [(t.description, t.date) for t in rows] == [("PIX ENVIADO", dt.date(2025, 3, 3))]
+
+
+def test_despesa_and_receita_sign_unsigned_amounts() -> None:
+    data = ("Data;Descrição;Valor;Tipo\n01/03/2025;Netflix;55,90;Despesa\n"
+            "05/03/2025;Salário ACME;3.200,00;Receita\n").encode()
+    _, rows = read_bytes(data)
+    assert [(t.description, t.amount) for t in rows] == [("Netflix", -55.9),
+                                                         ("Salário ACME", 3200.0)]
+
+
+def test_a_list_of_descriptions_keeps_a_line_that_says_saldo() -> None:
+    _, rows = read_bytes("Descrição\nIFOOD RESTAURANTE\nSaldo\nTotal\n".encode())
+    assert [t.description for t in rows] == ["IFOOD RESTAURANTE", "Saldo", "Total"]

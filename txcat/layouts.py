@@ -35,7 +35,7 @@ class Layout:
     debit: str | None = None
     #: A column whose value says the direction (Banco do Brasil's 'Tipo Lançamento').
     direction: str | None = None
-    outflow_values: tuple[str, ...] = ("saida", "debito", "d")
+    outflow_values: tuple[str, ...] = ("saida", "debito", "d", "despesa")
     #: Card bills list purchases as positive numbers; flip them to money out.
     purchases_positive: bool = False
     date_formats: tuple[str, ...] = ("%d/%m/%Y",)

@@ -75,6 +75,8 @@ class ReadStats:
     balance_rows: int = 0
     #: Rows with neither a date nor an amount: section titles, not transactions.
     title_rows: int = 0
+    #: Such rows after a transaction: its description continued (Bradesco).
+    continued_rows: int = 0
     bad_amounts: int = 0
     bad_dates: int = 0
     empty_descriptions: int = 0
@@ -159,13 +161,16 @@ class Statement:
             # The first rows, read once, settle what the header leaves open.
             first_rows = list(csv.reader(lines[header.last + 1 :], delimiter=header.delimiter))
             decimal = _decimal_mark(first_rows, header)
-            if decimal and self.layout.decimal not in (None, decimal):
+            own = self.layout.name not in ("generic", "custom")  # a bank's fixed mark
+            if decimal and own and self.layout.decimal not in (None, decimal):
                 # The bank's file saved again by a pt-BR spreadsheet (';', '-30,50').
                 logger.info("%s: amounts are written with %r as the decimal mark, not %r "
                             "as %s writes them (saved again by a spreadsheet?); read so",
                             name, decimal, self.layout.decimal, self.layout.title)
-            if decimal and self.layout.decimal != decimal:
                 self.layout = replace(self.layout, decimal=decimal)
+            elif decimal and self.layout.decimal is None:
+                self.layout = replace(self.layout, decimal=decimal)
+            self.layout = _dates_are_no_description(self.layout, first_rows, header)
             if self.layout.amount and not self.layout.direction:
                 marks = _column_of_d_c_marks(first_rows, header)
                 if marks:  # a second text column of directions ('Tipo') is no description
@@ -191,7 +196,8 @@ class Statement:
                                       delimiter=header.delimiter)
             self._rows = self._transactions()
             self._first = next(self._rows, None)
-            if self._first is None and self.stats.balance_rows + self.stats.title_rows == 0:
+            if self._first is None and self.stats.balance_rows + self.stats.title_rows \
+                    + self.stats.continued_rows == 0:
                 if not allow_empty:
                     raise StatementError(name, "no data rows after the header "
                                          f"(line {self.header_line})")
@@ -222,8 +228,7 @@ class Statement:
     def empty(self) -> bool:
         """Whether no row has been read and none is left: a file of no transactions
         (only a header, or only balances), before iterating."""
-        return self._first is None and self.stats.rows - self.stats.balance_rows \
-            - self.stats.title_rows == 0
+        return self._first is None
 
     def __iter__(self) -> Statement:
         return self
@@ -262,6 +267,8 @@ class Statement:
         amount_cols = sorted({c for c in (amount_col, credit_col, debit_col) if c is not None})
         self._report_repeated_columns([*desc_cols, date_col, *amount_cols, id_col, direction_col])
         last_line = self.header_line
+        held: Transaction | None = None
+        failure: StatementError | None = None
         try:
             for cells in self._reader:
                 line = last_line + 1
@@ -285,6 +292,14 @@ class Statement:
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
                                                   amount_cols)
+                if skipped == "title_rows" and held is not None and desc_parts:
+                    # Bradesco prints the counterpart on a line of its own, with no date
+                    # and no amount: the row above's description, continued.
+                    held = replace(held, description=" - ".join(
+                        [held.description, *desc_parts]) if held.description else
+                        " - ".join(desc_parts))
+                    self.stats.continued_rows += 1
+                    continue
                 if skipped:
                     setattr(self.stats, skipped, getattr(self.stats, skipped) + 1)
                     continue
@@ -307,7 +322,9 @@ class Statement:
                         self.stats.repeated_ids += 1
                     else:
                         self.stats._seen_ids.add(shown_id)
-                yield Transaction(
+                if held is not None:  # held back one row, for a line that continues it
+                    yield held
+                held = Transaction(
                     description=description,
                     amount=amount,
                     date=date,
@@ -318,11 +335,15 @@ class Statement:
                     raw=dict(zip(self.columns, cells, strict=True)),
                 )
         except csv.Error as exc:
-            raise StatementError(self.name, f"malformed CSV: {exc}",
-                                 self.header_line + self._reader.line_num) from None
+            failure = StatementError(self.name, f"malformed CSV: {exc}",
+                                     self.header_line + self._reader.line_num)
         except UnicodeDecodeError as exc:
-            raise StatementError(self.name, f"cannot be decoded as {exc.encoding}: "
-                                 f"{exc.reason}", last_line + 1) from None
+            failure = StatementError(self.name, f"cannot be decoded as {exc.encoding}: "
+                                     f"{exc.reason}", last_line + 1)
+        if held is not None:  # the last row read, whole, before any error after it
+            yield held
+        if failure is not None:
+            raise failure
         self._summarise()
 
     def _report_repeated_columns(self, read: Sequence[int | None]) -> None:
@@ -470,6 +491,8 @@ class Statement:
         'title_rows') or names a limit ('balance_rows'). A dateless row with an amount
         is kept: some exports print the date once per day."""
         layout = self.layout
+        if not amount_cols:  # a list of descriptions has no balances to skip
+            return None
         first = fold(cells[desc_cols[0]]) if desc_cols else ""
         whole = fold(" ".join(desc_parts))
         no_amount = bool(amount_cols) and not any(cells[i].strip() for i in amount_cols)
@@ -540,6 +563,9 @@ class Statement:
         if s.balance_rows:
             logger.info("%s: skipped %d balance rows (balances, limits, totals: not "
                         "transactions)", self.name, s.balance_rows)
+        if s.continued_rows:
+            logger.info("%s: %d lines with neither a date nor an amount were joined to the "
+                        "row above, as its description continued", self.name, s.continued_rows)
         if s.title_rows:
             logger.info("%s: skipped %d rows with neither a date nor an amount (titles, "
                         "not transactions)", self.name, s.title_rows)
@@ -597,12 +623,33 @@ def _decimal_mark(rows: list[list[str]], header: _Header) -> str | None:
     return marks.pop() if len(marks) == 1 else None
 
 
-#: Values of a column that says the direction of an amount beside it.
+#: Values of a column that says the direction of an amount beside it. Not 'Crédito' and
+#: 'Débito': those also say how a card was used (a 'Cartão' or 'Tipo' column of an
+#: expense list), and a wrong sign turns a purchase into income.
 _MARKS = frozenset({"d", "c"})
-_WAYS = frozenset({"entrada", "saida"})
-#: These also say how a card was used ('Compra no crédito'): a direction only beside
-#: amounts that carry no sign of their own.
-_CARD_OR_WAY = frozenset({"credito", "debito"})
+_WAYS = frozenset({"entrada", "saida", "despesa", "receita"})
+
+
+def _dates_are_no_description(layout: Layout, rows: list[list[str]], header: _Header) -> Layout:
+    """A description-like column whose values in the first rows are all dates (a
+    'Lançamento' column of dates) is no text: it is left out of the description, and
+    is the date where no other column is."""
+    if len(layout.description) < 2:
+        return layout
+    keys = [column_key(c) for c in header.cells]
+    primary = column_key(primary_description(layout) or "")
+    formats = layout.date_formats
+    for name in layout.description:
+        key = column_key(name)
+        if key == primary or key not in keys:
+            continue
+        at = keys.index(key)
+        values = [cells[at].strip() for cells in rows if at < len(cells) and cells[at].strip()]
+        if values and all(_parses(lambda v: parse_date(v, formats), v) for v in values):
+            layout = replace(layout, description=tuple(
+                c for c in layout.description if column_key(c) != key),
+                date=layout.date or name)
+    return layout
 
 
 def primary_description(layout: Layout) -> str | None:
@@ -625,30 +672,20 @@ def _unmarked(cell: str) -> str:
 
 def _column_of_d_c_marks(rows: list[list[str]], header: _Header) -> str | None:
     """A column, read by no role, whose values in the first rows all say a direction:
-    'D'/'C' or 'Entrada'/'Saída', or 'Débito'/'Crédito' where no amount has a sign.
-    It is the sign of the amount beside it, whatever its name ('Tipo' says nothing by
-    its name: it often holds the description, or 'Débito' for a card bought on debit).
-    """
+    'D'/'C', 'Entrada'/'Saída' or 'Despesa'/'Receita'. It is the sign of the amount
+    beside it, whatever its name ('Tipo' says nothing by its name: it often holds the
+    description, or 'Débito' for a card bought on debit)."""
     layout = header.layout
     roles = {column_key(name) for name in (primary_description(layout), layout.date,
                                            layout.amount, layout.id) if name}
     seen: dict[int, set[str]] = {i: set() for i, cell in enumerate(header.cells)
                                  if cell.strip() and column_key(cell) not in roles}
-    keys = [column_key(c) for c in header.cells]
-    amount_key = column_key(layout.amount) if layout.amount else None
-    amount_at = keys.index(amount_key) if amount_key in keys else None
-    signed = False
     for cells in rows:
         for i, values in seen.items():
             if i < len(cells) and cells[i].strip():
                 values.add(fold(cells[i]))
-        if amount_at is not None and amount_at < len(cells):
-            value = cells[amount_at].strip()
-            signed = signed or value.startswith(("-", "(")) or value.endswith("-") or \
-                (value[-1:].upper() in ("D", "C") and value[-2:-1].isdigit())
     return next((header.cells[i].strip() for i, values in seen.items()
-                 if values and (values <= _MARKS or values <= _WAYS
-                                or (values <= _CARD_OR_WAY and not signed))), None)
+                 if values and (values <= _MARKS or values <= _WAYS)), None)
 
 
 def _unique_names(cells: list[str]) -> list[str]:
@@ -717,7 +754,7 @@ def _find_header_in(lines: list[str], layouts: Sequence[Layout], overrides: Colu
     for i, d, cells in candidates:
         layout = _best_layout(cells, layouts)
         if layout is not None:
-            return _Header(i, d, cells, layout)
+            return _Header(i, d, cells, _with_unread_text(layout, cells))
     for i, d, cells in candidates:
         guessed = guess_layout(cells)
         if guessed is not None:
@@ -795,8 +832,7 @@ def _parses(parse: Callable[[str], object], text: str) -> bool:
 
 def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:
     keys = frozenset(column_key(c) for c in cells)
-    matching = [layout for layout in layouts if layout.matches(keys)
-                and not _text_columns_left_unread(layout, keys)]
+    matching = [layout for layout in layouts if layout.matches(keys)]
     if not matching:
         return None
     # The most specific layout wins; on a tie, the one whose description column has the
@@ -805,15 +841,25 @@ def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:
                                              -_description_rank(layout)))
 
 
-def _text_columns_left_unread(layout: Layout, keys: frozenset[str]) -> bool:
-    """Whether the header holds a description-like column the layout reads in no role:
-    then it is another bank's file that happens to hold this layout's columns
-    ('Data;Descrição;Lançamento;Valor' is not Itaú's 'data;lançamento;valor'), and the
-    merchant would be lost with the unread column. A 'tipo' column beside the layout's
-    own description is left out: it is mostly how a card was used ('Débito')."""
+def _with_unread_text(layout: Layout, cells: list[str]) -> Layout:
+    """``layout`` reading also the description-like columns of this header that it reads
+    in no role, joined in header order: another bank's file that holds this layout's
+    columns ('Data;Descrição;Lançamento;Valor' holds Itaú's 'data;lançamento;valor'), or
+    a note column a user added, would otherwise lose its merchant. The layout's other
+    settings (a card bill's positive purchases, its decimal mark) stay. A 'tipo' column
+    beside the layout's own description is left out: it is mostly how a card was used."""
     read = {column_key(c) for c in (*layout.description, layout.date, layout.amount, layout.id,
                                     layout.credit, layout.debit, layout.direction) if c}
-    return any(k in DESCRIPTION_ALIASES and k not in read and k != "tipo" for k in keys)
+    unread = [c.strip() for c in cells if column_key(c) in DESCRIPTION_ALIASES
+              and column_key(c) not in read and column_key(c) != "tipo"]
+    if not unread:
+        return layout
+    wanted = {column_key(c) for c in (*layout.description, *unread)}
+    ordered: dict[str, str] = {}
+    for cell in cells:
+        if column_key(cell) in wanted:
+            ordered.setdefault(column_key(cell), cell.strip())
+    return replace(layout, description=tuple(ordered.values()))
 
 
 def _description_rank(layout: Layout) -> int:
