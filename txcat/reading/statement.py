@@ -287,8 +287,9 @@ class Statement:
                 if len(cells) > n and len(pivots) > 1:  # the pivot whose amounts then read
                     pivot = next(([p] for p in pivots if self._amounts_read(self._fit_width(
                         cells, n, [p], line, amount_cols, notes=False), amount_cols)), pivot)
-                cells = [_unmarked(c) for c in self._fit_width(cells, n, pivot, line,
-                                                               amount_cols)]
+                cells = self._fit_width(cells, n, pivot, line, amount_cols)
+                if any(c[:1] == "'" for c in cells):  # rare: a spreadsheet's text mark
+                    cells = [_unmarked(c) for c in cells]
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
                                                   amount_cols)
@@ -499,14 +500,11 @@ class Statement:
         if (layout.balance_rows and first in layout.balance_rows) or \
                 BALANCE_ROW.fullmatch(whole):
             return "balance_rows"
-        if date_col is None or _parses(lambda text: parse_date(text, layout.date_formats),
-                                       cells[date_col]):
-            return None
-        if LIMIT_ROW.fullmatch(whole):
-            return "balance_rows"
-        if no_amount:
-            return "title_rows"
-        return None
+        limit = LIMIT_ROW.fullmatch(whole)
+        if date_col is None or not (no_amount or limit) or _parses(
+                lambda text: parse_date(text, layout.date_formats), cells[date_col]):
+            return None  # the usual row (an amount, no limit) is kept without parsing twice
+        return "balance_rows" if limit else "title_rows"
 
     def _amount(self, cells: list[str], amount_col: int | None, credit_col: int | None,
                 debit_col: int | None, direction_col: int | None, line: int) -> float | None:
