@@ -19,6 +19,7 @@ from typing import IO
 
 from txcat.classify import Prediction
 from txcat.errors import OutputError
+from txcat.text import FORMULA_START
 
 FORMATS = ("csv", "full", "jsonl")
 
@@ -189,30 +190,16 @@ def replaced_directory(directory: str | Path) -> Iterator[Path]:
         raise
 
 
-#: A cell a spreadsheet runs as a formula: '=', '+', '-' or '@' first (or a tab or
-#: carriage return, which some strip before looking).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def as_sheet_text(value: str) -> str:
     """``value`` as a spreadsheet will show it as text, never run it: a description can
     be written by anyone who sends a Pix (a payer named '=HYPERLINK(...)'). Such a cell
     gets a leading apostrophe, as OWASP advises for CSV files; numbers ('-30,50') are
     left as they are."""
-    if value.startswith(_FORMULA_START) and not _is_amount(value):
+    from txcat.reading.values import parse_amount, parses
+
+    if value.startswith(FORMULA_START) and not parses(parse_amount, value):
         return "'" + value
     return value
-
-
-def _is_amount(value: str) -> bool:
-    """Whether txcat reads ``value`` as an amount ('-30,50', '- R$ 30,50', '-30,50 BRL')."""
-    from txcat.reading.values import parse_amount
-
-    try:
-        parse_amount(value)
-    except ValueError:
-        return False
-    return True
 
 
 class PredictionWriter:

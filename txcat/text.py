@@ -57,6 +57,12 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+#: How a cell a spreadsheet runs as a formula starts: '=', '+', '-' or '@' (or a tab or
+#: carriage return, which some strip before looking). ``--format full`` marks such cells
+#: as text with a leading apostrophe; the reader drops the mark.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def column_key(name: str) -> str:
     """The key a header cell is matched by: 'Data Lançamento' -> 'datalancamento'.
 

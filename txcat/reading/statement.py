@@ -16,7 +16,7 @@ import io
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -25,8 +25,8 @@ from txcat.errors import StatementError
 from txcat.labels import DEFAULT_LABELS, REVIEW_LABEL, normalise_label
 from txcat.layouts import BALANCE_ROW, DESCRIPTION_ALIASES, LIMIT_ROW, Layout, guess_layout
 from txcat.reading.encoding import detect_encoding
-from txcat.reading.values import parse_amount, parse_date
-from txcat.text import column_key, first_column, fold
+from txcat.reading.values import parse_amount, parse_date, parses
+from txcat.text import FORMULA_START, column_key, first_column, fold
 from txcat.transactions import Transaction
 from txcat.wording import counted
 
@@ -154,8 +154,7 @@ class Statement:
             if overrides is not None and overrides.card_bill:
                 self.layout = replace(self.layout, purchases_positive=True)
             if overrides is not None and overrides.label:
-                kept = tuple(c for c in self.layout.description
-                             if column_key(c) != column_key(overrides.label))
+                kept = _description_without(self.layout, overrides.label)
                 if kept:  # the only description column is refused by read_labeled
                     self.layout = replace(self.layout, description=kept)
             # The first rows, read once, settle what the header leaves open.
@@ -174,8 +173,7 @@ class Statement:
             if self.layout.amount and not self.layout.direction:
                 marks = _column_of_d_c_marks(first_rows, header)
                 if marks:  # a second text column of directions ('Tipo') is no description
-                    kept = tuple(c for c in self.layout.description
-                                 if column_key(c) != column_key(marks))
+                    kept = _description_without(self.layout, marks)
                     self.layout = replace(self.layout, direction=marks,
                                           description=kept or self.layout.description)
             self.delimiter = header.delimiter
@@ -184,9 +182,8 @@ class Statement:
             self._column_keys = [column_key(c) for c in self.columns]
             self._header_cells = header.cells
             layout = self.layout
-            present = {column_key(c) for c in self.columns}
             named = [c for c in (layout.amount, layout.credit, layout.debit)
-                     if c and column_key(c) in present]
+                     if c and column_key(c) in self._column_keys]
             if not named and len(self.columns) > 1:
                 logger.warning("%s: no amount column found (columns: %s): rows are read "
                                "without amounts; name it with --amount-column", name,
@@ -369,7 +366,7 @@ class Statement:
 
     def _amounts_read(self, cells: list[str], amount_cols: Sequence[int]) -> bool:
         """Whether every amount cell of a fitted row is empty or an amount."""
-        return all(_parses(lambda text: parse_amount(text, self.layout.decimal), cells[i])
+        return all(parses(lambda text: parse_amount(text, self.layout.decimal), cells[i])
                    for i in amount_cols if cells[i].strip())
 
     def _fit_width(self, cells: list[str], n: int, desc_cols: list[int], line: int,
@@ -496,12 +493,12 @@ class Statement:
             return None
         first = fold(cells[desc_cols[0]]) if desc_cols else ""
         whole = fold(" ".join(desc_parts))
-        no_amount = bool(amount_cols) and not any(cells[i].strip() for i in amount_cols)
+        no_amount = not any(cells[i].strip() for i in amount_cols)
         if (layout.balance_rows and first in layout.balance_rows) or \
                 BALANCE_ROW.fullmatch(whole):
             return "balance_rows"
         limit = LIMIT_ROW.fullmatch(whole)
-        if date_col is None or not (no_amount or limit) or _parses(
+        if date_col is None or not (no_amount or limit) or parses(
                 lambda text: parse_date(text, layout.date_formats), cells[date_col]):
             return None  # the usual row (an amount, no limit) is kept without parsing twice
         return "balance_rows" if limit else "title_rows"
@@ -643,11 +640,15 @@ def _dates_are_no_description(layout: Layout, rows: list[list[str]], header: _He
             continue
         at = keys.index(key)
         values = [cells[at].strip() for cells in rows if at < len(cells) and cells[at].strip()]
-        if values and all(_parses(lambda v: parse_date(v, formats), v) for v in values):
-            layout = replace(layout, description=tuple(
-                c for c in layout.description if column_key(c) != key),
-                date=layout.date or name)
+        if values and all(parses(lambda v: parse_date(v, formats), v) for v in values):
+            layout = replace(layout, description=_description_without(layout, name),
+                             date=layout.date or name)
     return layout
+
+
+def _description_without(layout: Layout, column: str) -> tuple[str, ...]:
+    """``layout``'s description columns but ``column`` (found to be another role)."""
+    return tuple(c for c in layout.description if column_key(c) != column_key(column))
 
 
 def primary_description(layout: Layout) -> str | None:
@@ -660,7 +661,7 @@ def primary_description(layout: Layout) -> str | None:
 #: An amount that says its own direction ('50,00 D', '10,00C').
 _MARKED = re.compile(r"\d\s*[DCdc]\s*$")
 #: What the CLI's --format full put before a cell a spreadsheet would run as a formula.
-_SHEET_MARK = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+_SHEET_MARK = tuple("'" + start for start in FORMULA_START)
 
 
 def _unmarked(cell: str) -> str:
@@ -795,8 +796,8 @@ def _header_for_a_data_row(candidates: list[tuple[int, str, list[str]]]) -> str 
 
 def _suggested_header(line: int, delimiter: str, cells: list[str]) -> str | None:
     values = [c.strip() for c in cells]
-    dates = [i for i, v in enumerate(values) if _parses(parse_date, v)]
-    amounts = [i for i, v in enumerate(values) if i not in dates and _parses(parse_amount, v)]
+    dates = [i for i, v in enumerate(values) if parses(parse_date, v)]
+    amounts = [i for i, v in enumerate(values) if i not in dates and parses(parse_amount, v)]
     texts = [i for i, v in enumerate(values) if i not in dates and i not in amounts and v]
     if not dates or not amounts or not texts:
         return None
@@ -818,14 +819,6 @@ def _suggested_header(line: int, delimiter: str, cells: list[str]) -> str | None
     shown = ", ".join(_shown(values[i]) for i in sorted((dates[0], amount)))
     return (f"no header: line {line + 1} is a row ({shown}), not column names; add a first "
             f"line naming the columns, such as: {delimiter.join(suggested)}")
-
-
-def _parses(parse: Callable[[str], object], text: str) -> bool:
-    try:
-        parse(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _best_layout(cells: list[str], layouts: Sequence[Layout]) -> Layout | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 #: Minus signs a word processor or a PDF puts where '-' was meant ('−45,00', '–45,00').
 _DASHES = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
@@ -86,3 +86,12 @@ def parse_date(text: str, formats: Sequence[str] = ()) -> dt.date:
         except ValueError:
             continue
     raise ValueError(f"not a date: {text!r}")
+
+
+def parses(parse: Callable[[str], object], text: str) -> bool:
+    """Whether ``parse`` (:func:`parse_amount`, :func:`parse_date`) accepts ``text``."""
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
