@@ -208,14 +208,10 @@ def param_value(text: str) -> Any:
 def check_strategy_params(cls: type[Strategy], params: dict[str, Any] | None) -> None:
     """A :class:`StrategyError` for a parameter ``cls`` does not take or cannot use;
     whether it can run here is not asked (``bench`` lists unusable ones with why)."""
-    import inspect
-
     from txcat.errors import UnknownParameterError
+    from txcat.strategies.base import init_arguments
 
-    signature = inspect.signature(cls.__init__).parameters
-    accepted = [name for name, p in signature.items()
-                if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    catch_all = any(p.kind == p.VAR_KEYWORD for p in signature.values())
+    accepted, catch_all = init_arguments(cls)
     unknown = sorted(set(params or {}) - set(accepted))
     if unknown and not catch_all:
         raise UnknownParameterError(f"strategy {cls.name!r} has no parameter "

@@ -52,7 +52,7 @@ class LabeledData:
         import os
 
         names = {s: Path(s).name for s in self.sources}
-        if len(set(names.values())) == len(names) or len(self.sources) < 2:
+        if len(set(names.values())) == len(names):
             return names
         common = os.path.commonpath([os.path.abspath(s) for s in self.sources])
         return {s: Path(os.path.relpath(os.path.abspath(s), common)).as_posix()

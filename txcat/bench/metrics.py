@@ -7,6 +7,7 @@ with replacement, recompute, take the 2.5th and 97.5th percentiles.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,6 +53,8 @@ def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
     correct = (y_true == y_pred).astype(float)
     low, high = bootstrap_interval(correct, seed=seed)
     label_list = list(labels)
+    # Per true label, the rows given no answer (REVISAR): outside the matrix's columns.
+    unanswered = Counter(t for t, p in zip(truth, predicted, strict=True) if p not in label_list)
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, y_pred, labels=label_list, zero_division=0)
     return {
@@ -68,12 +71,10 @@ def score(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
             for label, p, r, f, s in zip(label_list, precision, recall, f1, support,
                                          strict=True)
         },
-        "unanswered": int(sum(1 for p in predicted if p not in label_list)),
+        "unanswered": sum(unanswered.values()),
         "confusion_matrix": {
             "labels": label_list,
             "matrix": confusion_matrix(y_true, y_pred, labels=label_list).tolist(),
-            "unanswered": [int(sum(1 for t, p in zip(truth, predicted, strict=True)
-                                   if t == label and p not in label_list))
-                           for label in label_list],
+            "unanswered": [unanswered[label] for label in label_list],
         },
     }

@@ -147,14 +147,21 @@ def _importable(module: str) -> bool:
         return False
 
 
-def _arguments_stored_as_attributes(strategy: Strategy) -> dict[str, Any]:
-    """``__init__``'s named arguments, read back from the attributes of the same names."""
+def init_arguments(cls: type[Strategy]) -> tuple[list[str], bool]:
+    """The names ``cls.__init__`` takes (not ``self``, not ``*args``/``**kwargs``), and
+    whether it also has a ``**`` catch-all, of any name."""
     import inspect
 
-    return {name: getattr(strategy, name)
-            for name, p in inspect.signature(type(strategy).__init__).parameters.items()
-            if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-            and hasattr(strategy, name)}
+    parameters = inspect.signature(cls.__init__).parameters.values()
+    named = [p.name for p in parameters
+             if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return named, any(p.kind == p.VAR_KEYWORD for p in parameters)
+
+
+def _arguments_stored_as_attributes(strategy: Strategy) -> dict[str, Any]:
+    """``__init__``'s named arguments, read back from the attributes of the same names."""
+    named, _ = init_arguments(type(strategy))
+    return {name: getattr(strategy, name) for name in named if hasattr(strategy, name)}
 
 
 def validate_training(transactions: Sequence[Transaction], labels: Sequence[str]) -> None:

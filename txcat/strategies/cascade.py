@@ -62,7 +62,7 @@ class CascadeStrategy(Strategy):
         installed = get_strategies()
         which = "members" if "members" in (params or {}) else "default members"
         for name in _member_names(members):
-            if name == cls.name or ":" in name or "=" in name:
+            if name == cls.name or _with_parameters(name):
                 continue  # refused by check_params
             member = installed.get(name)
             if member is None:
@@ -84,7 +84,7 @@ class CascadeStrategy(Strategy):
         if not isinstance(members, str) or not _member_names(members):
             raise StrategyError("cascade: members must name strategies joined by '+', "
                                 "e.g. rules+tfidf")
-        given = next((m for m in _member_names(members) if ":" in m or "=" in m), None)
+        given = next((m for m in _member_names(members) if _with_parameters(m)), None)
         if given:
             raise StrategyError(f"cascade: members are strategy names, each with its default "
                                 f"parameters; {given!r} gives some (train that strategy with "
@@ -188,6 +188,11 @@ class CascadeStrategy(Strategy):
                                  f"labels {list(labels)}")
         strategy.labels_ = list(labels)
         return strategy
+
+
+def _with_parameters(member: str) -> bool:
+    """Whether a member is named with parameters ('tfidf:C=5'), which members cannot take."""
+    return ":" in member or "=" in member
 
 
 def _member_names(members: str) -> list[str]:
