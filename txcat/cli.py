@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from txcat import __version__
-from txcat.wording import counted
+from txcat.wording import counted, listed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,11 +95,10 @@ def _warn_labeled_two_ways(data: Any) -> None:
 
     count, examples = labeled_two_ways(data)
     if count:
-        shown = "; ".join(f"{d!r}: {', '.join(labels)}" for d, labels in examples[:3])
+        shown = listed([f"{d!r}: {', '.join(labels)}" for d, labels in examples], 3, "; ")
         logging.getLogger("txcat").warning(
-            "%s another's description and amount with another label (%s%s); check "
-            "those labels", "1 row repeats" if count == 1 else f"{count} rows repeat", shown,
-            f" and {len(examples) - 3} more" if len(examples) > 3 else "")
+            "%s another's description and amount with another label (%s); check those "
+            "labels", "1 row repeats" if count == 1 else f"{count} rows repeat", shown)
 
 
 def _warn_shared_rows(train: Any, test: Any) -> None:

@@ -15,8 +15,15 @@ from typing import Any
 
 from txcat import __version__
 from txcat.errors import ModelError, StrategyError, TxcatError
-from txcat.output import check_can_create, file_in_the_way, os_litter, replaced_directory
+from txcat.output import (
+    check_can_create,
+    file_in_the_way,
+    files_in,
+    os_litter,
+    replaced_directory,
+)
 from txcat.strategies.base import Strategy
+from txcat.wording import listed
 
 MANIFEST = "txcat.json"
 FORMAT_VERSION = 1
@@ -36,17 +43,12 @@ def check_model_target(directory: str | Path) -> Path:
                          "choose a new or empty directory")
     others = _files_not_the_models(target)
     if others:
-        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-        raise ModelError(f"{directory}: holds files that are not the model's ({shown}); "
+        raise ModelError(f"{directory}: holds files that are not the model's "
+                         f"({listed(others)}); "
                          "saving a model replaces the folder: move them, or choose another "
                          "directory")
     check_can_create(target, directory)
     return target
-
-
-def _files_in(directory: Path) -> list[str]:
-    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
-                  if p.is_file())
 
 
 def _files_not_the_models(directory: Path) -> list[str]:
@@ -60,7 +62,7 @@ def _files_not_the_models(directory: Path) -> list[str]:
     listed = _listed_files(manifest)
     if listed is None:
         return []
-    return [f for f in _files_in(directory) if f != MANIFEST and f not in listed
+    return [f for f in files_in(directory) if f != MANIFEST and f not in listed
             and not os_litter(f)]
 
 
@@ -96,7 +98,7 @@ def save_model(strategy: Strategy, directory: str | Path, *,
             "training": dict(training or {}),
             "metrics": dict(metrics or {}),
             # What the folder holds: any other file is the user's, kept from deletion.
-            "files": _files_in(staging),
+            "files": files_in(staging),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")

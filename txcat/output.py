@@ -262,6 +262,12 @@ class PredictionWriter:
             self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def files_in(directory: Path) -> list[str]:
+    """Every file under ``directory``, as sorted paths relative to it ('sub/x.png')."""
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                  if p.is_file())
+
+
 def os_litter(path: str) -> bool:
     """What a file browser leaves in a folder it showed: nobody's data."""
     name = path.rsplit("/", 1)[-1]

@@ -14,9 +14,15 @@ from typing import Any
 from txcat.bench.metrics import matrix_with_unanswered
 from txcat.bench.split import Split
 from txcat.errors import OutputError
-from txcat.output import check_can_create, file_in_the_way, os_litter, replaced_directory
+from txcat.output import (
+    check_can_create,
+    file_in_the_way,
+    files_in,
+    os_litter,
+    replaced_directory,
+)
 from txcat.training import LabeledData
-from txcat.wording import counted
+from txcat.wording import counted, listed
 
 RESULTS = "results.json"
 SPLIT = "split.json"
@@ -39,8 +45,8 @@ def check_report_target(directory: str | Path) -> Path:
                           "or empty folder")
     others = _files_not_the_reports(target) if target.is_dir() else []
     if others:
-        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-        raise OutputError(f"{directory}: holds files that are not the report's ({shown}); "
+        raise OutputError(f"{directory}: holds files that are not the report's "
+                          f"({listed(others)}); "
                           "writing a report replaces the folder: move them, or choose "
                           "another folder")
     in_the_way = file_in_the_way(target.resolve())
@@ -59,11 +65,8 @@ def _files_not_the_reports(directory: Path) -> list[str]:
     """Files in an earlier report's folder that no report writes: the user's own, which
     replacing the folder would delete. Any confusion chart is the report's, since the
     strategies (and so those charts) differ from run to run."""
-    return sorted(
-        rel for rel in (p.relative_to(directory).as_posix() for p in directory.rglob("*")
-                        if p.is_file())
-        if rel not in REPORT_FILES and not re.fullmatch(r"confusion_[^/]*\.png", rel)
-        and not os_litter(rel))
+    return [rel for rel in files_in(directory) if rel not in REPORT_FILES
+            and not re.fullmatch(r"confusion_[^/]*\.png", rel) and not os_litter(rel)]
 
 
 def write_report(results: dict[str, Any], split: Split, data: LabeledData,
