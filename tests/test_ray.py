@@ -118,3 +118,39 @@ def test_the_cli_on_ray_reads_a_folder_as_its_csv_files(cluster: None, tmp_path:
     assert result.exit_code == 0, result.output
     shards = pd.concat(pd.read_csv(p) for p in (tmp_path / "shards").iterdir())
     assert len(shards) == 20 and set(shards["file"]) == {"a.csv", "b.csv"}
+
+
+def test_a_statement_the_reader_refuses_is_one_line_not_a_traceback(cluster: None,
+                                                                    tmp_path: Path) -> None:
+    """The reader's error happens in a Ray task; Ray hands back only its text, wrapped in
+    its own traceback. The user gets the reader's one line, as locally."""
+    good = tmp_path / "a.csv"
+    good.write_bytes((SAMPLES / "extrato.csv").read_bytes())
+    bad = tmp_path / "b.csv"
+    bad.write_text("foo;bar\n1;2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", "--engine", "ray", str(good), str(bad),
+                                       "-o", str(tmp_path / "shards")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.stderr and "UserCodeException" not in result.stderr
+    assert "txcat: error: b.csv: no description column found; columns are: foo, bar" \
+        in result.stderr
+
+
+def test_the_readers_warnings_reach_the_user_from_ray_tasks(cluster: None,
+                                                            tmp_path: Path) -> None:
+    """An amount that cannot be read is kept with a warning locally; on Ray the warning
+    was written in a worker's log and lost."""
+    odd = tmp_path / "c.csv"
+    odd.write_text("data,valor,codigo,descricao\n03/09/2024,abc,x1,Mercado Bom\n"
+                   "04/09/2024,-10.00,x2,Padaria\n", encoding="utf-8")
+    empty = tmp_path / "d.csv"
+    empty.write_text("data,valor,codigo,descricao\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", "--engine", "ray", str(odd), str(empty),
+                                       "-o", str(tmp_path / "shards"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "txcat: warning: c.csv:2: row amount 'abc' not understood; row kept" \
+        in result.stderr
+    assert "txcat: warning: d.csv: no data rows after the header" in result.stderr
+    assert "ray_remote_args" not in result.stderr  # Ray's notice to its own users
+    shards = pd.concat(pd.read_csv(p) for p in (tmp_path / "shards").iterdir())
+    assert sorted(shards["id"]) == ["x1", "x2"]
