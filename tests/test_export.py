@@ -577,3 +577,28 @@ def test_the_id_column_is_redacted_too(tmp_path: Path) -> None:
     assert "12345678909" not in text and "joao@gmail.com" not in text
     assert "[CPF]" in text and "[EMAIL]" in text
     assert summary["redacted_rows"] == 2
+
+
+@pytest.mark.parametrize(("fmt", "change", "message"), [
+    ("openai-chat", edit(lambda r: r["messages"][2].update(content="LAZER ")),
+     "answer 'LAZER ' has spaces around the label; write 'LAZER' exactly (a fine-tuned "
+     "model learns to answer with them)"),
+    ("alpaca", edit(lambda r: r.update(output=" LAZER")),
+     "answer ' LAZER' has spaces around the label; write 'LAZER' exactly (a fine-tuned "
+     "model learns to answer with them)"),
+    ("bedrock", edit(lambda r: r.update(completion="LAZER\n")),
+     "answer 'LAZER\\n' has spaces around the label; write 'LAZER' exactly (a fine-tuned "
+     "model learns to answer with them)"),
+    ("openai-completion", edit(lambda r: r.update(completion=" LAZER ")),
+     "completion ' LAZER ' must be ' LAZER\\n': one space before the label and the stop "
+     "sequence '\\n' after it, nothing else"),
+    ("openai-completion", edit(lambda r: r.update(completion="LAZER\n")),
+     "completion 'LAZER\\n' must be ' LAZER\\n': one space before the label and the stop "
+     "sequence '\\n' after it, nothing else"),
+])
+def test_an_answer_padded_with_spaces_is_an_error(tmp_path: Path, fmt: str, change: Change,
+                                                  message: str) -> None:
+    """A fine-tuned model learns the answer character for character: 'LAZER ' teaches it
+    to add the space, and its answers no longer match the label set."""
+    report = check_jsonl(corrupt(tmp_path, fmt, 4, change), fmt)
+    assert [str(p) for p in report.errors] == [f"line 4: {message}"]

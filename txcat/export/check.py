@@ -15,14 +15,15 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from txcat.export import tokens
 from txcat.export.errors import ExportError
-from txcat.export.formats import check_format
+from txcat.export.formats import COMPLETION_STOP, check_format
 from txcat.labels import DEFAULT_LABELS
 from txcat.wording import counted
 
@@ -104,8 +105,10 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
                 stream: BinaryIO | None = None) -> CheckReport:
     """Check every line of ``path`` as format ``fmt``; count tokens; estimate the cost.
 
-    ``labels`` is the set the answers must come from (exact, after stripping
-    surrounding spaces). ``price_per_million`` is the service's training price per
+    ``labels`` is the set the answers must come from, exactly: a label with spaces
+    around it is an error (the model would learn to answer with them), except the
+    one space before and the stop sequence after an ``openai-completion`` answer,
+    which are required there. ``price_per_million`` is the service's training price per
     1M tokens; with it, ``estimated_cost`` is set. With ``stream`` (standard input,
     say) the lines are read from it, and ``path`` only names it in the report.
     """
@@ -188,10 +191,24 @@ def _text(record: dict[str, Any], key: str, *, empty_ok: bool = False) -> str | 
     return None
 
 
-def _answer_problem(answer: str, allowed: tuple[str, ...]) -> str | None:
-    if answer.strip() in allowed:
+def _answer_problem(answer: str, allowed: tuple[str, ...], *,
+                    spaced: bool = False) -> str | None:
+    """Why ``answer`` (as written) is not a label of ``allowed``, or None.
+
+    ``spaced``: the answer is an ``openai-completion`` one, which must be the label
+    after one space and before :data:`COMPLETION_STOP`.
+    """
+    label = answer.strip()
+    if label not in allowed:
+        return f"answer {label!r} is not a label ({', '.join(allowed)})"
+    expected = f" {label}{COMPLETION_STOP}" if spaced else label
+    if answer == expected:
         return None
-    return f"answer {answer.strip()!r} is not a label ({', '.join(allowed)})"
+    if spaced:
+        return (f"completion {answer!r} must be {expected!r}: one space before the label "
+                f"and the stop sequence {COMPLETION_STOP!r} after it, nothing else")
+    return (f"answer {answer!r} has spaces around the label; write {label!r} exactly "
+            "(a fine-tuned model learns to answer with them)")
 
 
 _Result = tuple[list[str], list[str], str | None]  # problems, unknown keys, answer
@@ -235,19 +252,20 @@ def _check_chat(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
     elif roles[-1] == "assistant" and isinstance(last.get("content"), str) \
             and last["content"].strip():
         answer = last["content"].strip()
-        label_problem = _answer_problem(answer, allowed)
+        label_problem = _answer_problem(last["content"], allowed)
         if label_problem:
             problems.append(label_problem)
     return problems, extra, answer
 
 
-def _check_prompt_completion(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
+def _check_prompt_completion(record: dict[str, Any], allowed: tuple[str, ...], *,
+                             spaced: bool = False) -> _Result:
     problems = [p for p in (_text(record, "prompt"), _text(record, "completion")) if p]
     extra = sorted(k for k in record if k not in ("prompt", "completion"))
     answer = None
     if _text(record, "completion") is None:
         answer = record["completion"].strip()
-        label_problem = _answer_problem(answer, allowed)
+        label_problem = _answer_problem(record["completion"], allowed, spaced=spaced)
         if label_problem:
             problems.append(label_problem)
     return problems, extra, answer
@@ -261,15 +279,15 @@ def _check_alpaca(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
     answer = None
     if checks[2] is None:
         answer = record["output"].strip()
-        label_problem = _answer_problem(answer, allowed)
+        label_problem = _answer_problem(record["output"], allowed)
         if label_problem:
             problems.append(label_problem)
     return problems, extra, answer
 
 
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[[dict[str, Any], tuple[str, ...]], _Result]] = {
     "openai-chat": _check_chat,
-    "openai-completion": _check_prompt_completion,
+    "openai-completion": partial(_check_prompt_completion, spaced=True),
     "alpaca": _check_alpaca,
     "bedrock": _check_prompt_completion,
 }
