@@ -602,3 +602,28 @@ def test_an_answer_padded_with_spaces_is_an_error(tmp_path: Path, fmt: str, chan
     to add the space, and its answers no longer match the label set."""
     report = check_jsonl(corrupt(tmp_path, fmt, 4, change), fmt)
     assert [str(p) for p in report.errors] == [f"line 4: {message}"]
+
+
+@pytest.mark.parametrize(("written", "asked"), [
+    ("bedrock", "openai-completion"),
+    ("openai-completion", "bedrock"),
+    ("openai-chat", "alpaca"),
+    ("alpaca", "openai-chat"),
+])
+def test_a_file_of_another_format_is_named_first(tmp_path: Path, written: str,
+                                                 asked: str) -> None:
+    """bedrock and openai-completion records have the same keys: checked as the
+    other, every line fails on its answer, and the report says which format the
+    file looks like before those errors."""
+    report = check_jsonl(corrupt(tmp_path, written, 1, lambda t: t), asked)
+    assert str(report.errors[0]) == (f"the file looks like {written}, not {asked} (20 of its "
+                                     f"20 lines); check it with --format {written}")
+    # every line fails, and so the count: ten examples are needed
+    assert {p.line for p in report.errors[1:]} == set(range(1, 21)) | {None}
+
+
+def test_a_file_of_the_asked_format_is_not_said_to_look_like_another(tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "openai-completion", 3, edit(lambda r: r.update(completion="LAZER")))
+    assert [str(p) for p in check_jsonl(path, "openai-completion").errors] == [
+        "line 3: completion 'LAZER' must be ' LAZER\\n': one space before the label and the "
+        "stop sequence '\\n' after it, nothing else"]

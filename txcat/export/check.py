@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from txcat.export import tokens
 from txcat.export.errors import ExportError
-from txcat.export.formats import COMPLETION_STOP, check_format
+from txcat.export.formats import COMPLETION_STOP, PROMPT_SEPARATOR, check_format
 from txcat.labels import DEFAULT_LABELS
 from txcat.wording import counted
 
@@ -122,6 +122,7 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
                          tokens_estimated=not tokens.is_exact())
     allowed = tuple(labels)
     answers: Counter[str] = Counter()
+    looks_like: Counter[str | None] = Counter()  # the format each record looks like
     unknown: dict[str, tuple[int, int]] = {}  # key -> (first line, lines with it)
     try:
         handle = (contextlib.nullcontext(stream) if stream is not None  # not ours to close
@@ -137,6 +138,7 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
             if record is None:
                 report.errors.extend(LineProblem(number, m) for m in problems)
                 continue
+            looks_like[_looks_like(record)] += 1
             messages, extra, answer = _VALIDATORS[fmt](record, allowed)
             problems += messages
             for key in extra:
@@ -151,6 +153,12 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
             count = tokens.count_record(record)
             report.tokens_total += count
             report.tokens_max = max(report.tokens_max, count)
+    if report.errors and looks_like:
+        other, seen = looks_like.most_common(1)[0]
+        if other is not None and other != fmt and 2 * seen > report.examples:
+            report.errors.insert(0, LineProblem(None, (
+                f"the file looks like {other}, not {fmt} ({seen} of its "
+                f"{counted(report.lines, 'line')}); check it with --format {other}")))
     _file_level(report, fmt, allowed, answers, unknown)
     if price_per_million is not None:
         report.estimated_cost = report.training_tokens * price_per_million / 1_000_000
@@ -177,6 +185,23 @@ def _parse_line(number: int, raw: bytes) -> tuple[list[str], dict[str, Any] | No
     if not isinstance(record, dict):
         return [*problems, f"a JSON object is needed, not {type(record).__name__}"], None
     return problems, record
+
+
+def _looks_like(record: dict[str, Any]) -> str | None:
+    """The format ``record`` was most likely written in, whatever was asked; None if none.
+
+    ``openai-completion`` and ``bedrock`` records have the same keys; the first ends
+    its prompt with :data:`PROMPT_SEPARATOR` or spaces its answer, the second does not.
+    """
+    if "messages" in record:
+        return "openai-chat"
+    if "instruction" in record and "output" in record:
+        return "alpaca"
+    prompt, completion = record.get("prompt"), record.get("completion")
+    if not isinstance(prompt, str) or not isinstance(completion, str):
+        return None
+    spaced = completion[:1].isspace() or completion.endswith(COMPLETION_STOP)
+    return "openai-completion" if prompt.endswith(PROMPT_SEPARATOR) or spaced else "bedrock"
 
 
 def _text(record: dict[str, Any], key: str, *, empty_ok: bool = False) -> str | None:
