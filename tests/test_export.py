@@ -627,3 +627,21 @@ def test_a_file_of_the_asked_format_is_not_said_to_look_like_another(tmp_path: P
     assert [str(p) for p in check_jsonl(path, "openai-completion").errors] == [
         "line 3: completion 'LAZER' must be ' LAZER\\n': one space before the label and the "
         "stop sequence '\\n' after it, nothing else"]
+
+
+def test_an_example_over_the_token_limit_is_an_error(tmp_path: Path,
+                                                     estimated_tokens: None) -> None:
+    """Services reject or truncate an example longer than the model's context; the
+    limit is per model, so it is an option, 4,096 tokens unless told."""
+    path = alpaca_file(tmp_path / "a.jsonl", 12)
+    lines = lines_of(path)
+    lines[6] = json.dumps({"instruction": "x" * 16_400, "input": "", "output": "LAZER"})
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = check_jsonl(path, "alpaca")
+    assert [str(p) for p in report.errors] == [
+        "line 7: 4,102 tokens (estimated), over the limit of 4,096 per example; the service "
+        "rejects or truncates it (--max-tokens sets the limit of your model)"]
+    assert report.valid_examples == 11 and report.max_tokens == 4096
+    assert check_jsonl(path, "alpaca", max_tokens=5000).errors == []
+    with pytest.raises(ExportError, match="the token limit must be 1 or more, not 0"):
+        check_jsonl(path, "alpaca", max_tokens=0)

@@ -117,3 +117,15 @@ def test_check_jsonl_calls_standard_input_stdin() -> None:
                                 input=(line + "\n") * 9 + "{broken\n")
     assert "<stdin>:10: invalid JSON" in result.stdout
     assert "<stdin>: 9 valid examples of 10 lines" in result.stdout
+
+
+def test_check_jsonl_max_tokens(tmp_path: Path) -> None:
+    train = tmp_path / "t.jsonl"
+    CliRunner().invoke(main, ["export", LABELED, "--format", "alpaca", "-o", str(train)])
+    result = CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca",
+                                       "--max-tokens", "100"])
+    assert result.exit_code == 1
+    assert f"{train}:1: " in result.stdout and "over the limit of 100 per example" \
+        in result.stdout
+    assert CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca",
+                                     "--max-tokens", "0"]).exit_code == 2

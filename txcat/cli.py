@@ -752,14 +752,19 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
               help="Training price per 1M tokens, for a cost estimate.")
 @click.option("--epochs", type=click.IntRange(1, None), default=3, show_default=True,
               help="Training epochs, for the token and cost estimate.")
+@click.option("--max-tokens", type=click.IntRange(1, None), default=4096, show_default=True,
+              metavar="N",
+              help="Most tokens one example may have: the limit of the model you tune "
+                   "(65536 for gpt-4o and gpt-4o-mini). Longer examples are errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check_jsonl_command(file: str, fmt: str, label_set: str | None,
-                        price_per_million: float | None, epochs: int, as_json: bool) -> None:
+                        price_per_million: float | None, epochs: int, max_tokens: int,
+                        as_json: bool) -> None:
     """Validate a fine-tuning JSONL file line by line, as the services do.
 
     Checks JSON per line, required keys and roles, non-empty contents, the label
-    set and the example count; counts tokens and estimates cost. Exit status 1
-    when errors are found.
+    set, the example count and each example's tokens; counts tokens and estimates
+    cost. Exit status 1 when errors are found.
     """
     with _user_errors():
         import json
@@ -769,7 +774,7 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
         stdin = file == "-"  # as for the other commands
         report = check_jsonl("<stdin>" if stdin else file, fmt, labels=_label_set(label_set),
                              price_per_million=price_per_million, epochs=epochs,
-                             stream=sys.stdin.buffer if stdin else None)
+                             max_tokens=max_tokens, stream=sys.stdin.buffer if stdin else None)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         else:

@@ -13,6 +13,7 @@ The library never prints; the CLI renders the returned summaries.
 from __future__ import annotations
 
 from txcat.export.check import (
+    DEFAULT_MAX_TOKENS,
     HARD_MINIMUM,
     RECOMMENDED_MINIMUM,
     CheckReport,
@@ -34,6 +35,7 @@ from txcat.export.writer import export_jsonl
 
 __all__ = [
     "COMPLETION_STOP",
+    "DEFAULT_MAX_TOKENS",
     "FORMATS",
     "HARD_MINIMUM",
     "PROMPT_SEPARATOR",

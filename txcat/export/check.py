@@ -34,6 +34,11 @@ HARD_MINIMUM = 10
 #: Below this many examples a warning: the services' guidance is to start from
 #: 50-100 good examples and grow from there.
 RECOMMENDED_MINIMUM = 100
+#: Most tokens one example may have unless told. The real limit is the model's, not
+#: the format's (a training example of gpt-4o or gpt-4o-mini may hold 65,536 tokens,
+#: older models less), so this is a cautious default, not a service's number; a
+#: txcat row with its instructions is about 250 tokens.
+DEFAULT_MAX_TOKENS = 4096
 
 _CHAT_ROLES = ("system", "user", "assistant")
 _CHAT_TOP_KEYS = {"messages", "tools", "functions", "parallel_tool_calls"}
@@ -71,6 +76,8 @@ class CheckReport:
     #: True when counts are ~4 characters a token because tiktoken is not available.
     tokens_estimated: bool = True
     epochs: int = 3
+    #: Examples over this many tokens are errors.
+    max_tokens: int = DEFAULT_MAX_TOKENS
     price_per_million: float | None = None
     #: ``tokens_total * epochs * price_per_million / 1e6``; None without a price.
     estimated_cost: float | None = None
@@ -94,7 +101,7 @@ class CheckReport:
             "warnings": list(self.warnings),
             "tokens_total": self.tokens_total, "tokens_max": self.tokens_max,
             "tokens_estimated": self.tokens_estimated, "epochs": self.epochs,
-            "training_tokens": self.training_tokens,
+            "training_tokens": self.training_tokens, "max_tokens": self.max_tokens,
             "price_per_million": self.price_per_million,
             "estimated_cost": self.estimated_cost, "label_counts": dict(self.label_counts),
         }
@@ -102,6 +109,7 @@ class CheckReport:
 
 def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_LABELS,
                 price_per_million: float | None = None, epochs: int = 3,
+                max_tokens: int = DEFAULT_MAX_TOKENS,
                 stream: BinaryIO | None = None) -> CheckReport:
     """Check every line of ``path`` as format ``fmt``; count tokens; estimate the cost.
 
@@ -109,15 +117,18 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
     around it is an error (the model would learn to answer with them), except the
     one space before and the stop sequence after an ``openai-completion`` answer,
     which are required there. ``price_per_million`` is the service's training price per
-    1M tokens; with it, ``estimated_cost`` is set. With ``stream`` (standard input,
+    1M tokens; with it, ``estimated_cost`` is set. An example over ``max_tokens``
+    tokens is an error: the services reject or truncate it. With ``stream`` (standard input,
     say) the lines are read from it, and ``path`` only names it in the report.
     """
     check_format(fmt)
     if epochs < 1:
         raise ExportError(f"epochs must be 1 or more, not {epochs}")
+    if max_tokens < 1:
+        raise ExportError(f"the token limit must be 1 or more, not {max_tokens}")
     if price_per_million is not None and price_per_million < 0:
         raise ExportError(f"the price per 1M tokens cannot be negative ({price_per_million})")
-    report = CheckReport(path=str(path), format=fmt, epochs=epochs,
+    report = CheckReport(path=str(path), format=fmt, epochs=epochs, max_tokens=max_tokens,
                          price_per_million=price_per_million,
                          tokens_estimated=not tokens.is_exact())
     allowed = tuple(labels)
@@ -144,13 +155,18 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
             for key in extra:
                 first, seen = unknown.get(key, (number, 0))
                 unknown[key] = (first, seen + 1)
+            count = tokens.count_record(record) if not problems else 0
+            if count > max_tokens:
+                estimated = " (estimated)" if report.tokens_estimated else ""
+                problems.append(f"{count:,} tokens{estimated}, over the limit of "
+                                f"{max_tokens:,} per example; the service rejects or "
+                                "truncates it (--max-tokens sets the limit of your model)")
             report.errors.extend(LineProblem(number, m) for m in problems)
             if problems:
                 continue
             report.valid_examples += 1
             if answer is not None:
                 answers[answer] += 1
-            count = tokens.count_record(record)
             report.tokens_total += count
             report.tokens_max = max(report.tokens_max, count)
     if report.errors and looks_like:
