@@ -235,7 +235,7 @@ CORRUPTIONS = [
                                                              "not a number"),
     ("alpaca", 15, edit(lambda r: r.pop("output")), "missing key 'output'"),
     ("alpaca", 16, edit(lambda r: r.update(instruction="")), "'instruction' is empty"),
-    ("alpaca", 17, lambda t: "[1, 2]", "a JSON object is needed, not list"),
+    ("alpaca", 17, lambda t: "[1, 2]", "a JSON object is needed, not a list"),
 ]
 
 
@@ -645,3 +645,18 @@ def test_an_example_over_the_token_limit_is_an_error(tmp_path: Path,
     assert check_jsonl(path, "alpaca", max_tokens=5000).errors == []
     with pytest.raises(ExportError, match="the token limit must be 1 or more, not 0"):
         check_jsonl(path, "alpaca", max_tokens=0)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"instruction": "abc', "invalid JSON: Unterminated string starting at column 17"),
+    ('{"instruction": "a\tb"}', "invalid JSON: Invalid control character at column 19"),
+    ("null", "a JSON object is needed, not null"),
+    ('"LAZER"', "a JSON object is needed, not a string"),
+    ("3", "a JSON object is needed, not a number"),
+])
+def test_a_line_that_is_no_json_object_says_why_in_json_terms(tmp_path: Path, text: str,
+                                                              message: str) -> None:
+    """A truncated last line ('... starting at at column'), and JSON's names of
+    types, not Python's ('not NoneType')."""
+    report = check_jsonl(corrupt(tmp_path, "alpaca", 20, lambda t: text), "alpaca")
+    assert [str(p) for p in report.errors] == [f"line 20: {message}"]

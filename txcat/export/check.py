@@ -197,9 +197,12 @@ def _parse_line(number: int, raw: bytes) -> tuple[list[str], dict[str, Any] | No
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [*problems, f"invalid JSON: {exc.msg} at column {exc.colno}"], None
+        # 'Unterminated string starting at', 'Invalid control character at': the
+        # position follows
+        return [*problems, f"invalid JSON: {exc.msg.removesuffix(' at')} at column "
+                           f"{exc.colno}"], None
     if not isinstance(record, dict):
-        return [*problems, f"a JSON object is needed, not {type(record).__name__}"], None
+        return [*problems, f"a JSON object is needed, not {_json_type(record)}"], None
     return problems, record
 
 
@@ -361,6 +364,6 @@ def _file_level(report: CheckReport, fmt: str, allowed: tuple[str, ...],
 
 
 def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "a list", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null"}
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
