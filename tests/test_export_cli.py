@@ -129,3 +129,14 @@ def test_check_jsonl_max_tokens(tmp_path: Path) -> None:
         in result.stdout
     assert CliRunner().invoke(main, ["check-jsonl", str(train), "--format", "alpaca",
                                      "--max-tokens", "0"]).exit_code == 2
+
+
+def test_the_summary_line_counts_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    good = json.dumps({"instruction": "x", "input": "Padaria Sol", "output": "NECESSIDADE"})
+    path.write_text(good + "\n{broken\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-jsonl", str(path), "--format", "alpaca"])
+    assert f"{path}: 1 valid example of 2 lines (" in result.stdout
+    path.write_text("{broken\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-jsonl", str(path), "--format", "alpaca"])
+    assert f"{path}: 0 valid examples of 1 line (" in result.stdout

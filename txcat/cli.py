@@ -789,7 +789,8 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
             counts = ", ".join(f"{k} {v}" for k, v in report.label_counts.items())
             shown = counted(report.examples, "example")
             if report.valid_examples != report.examples:  # the label counts are of valid ones
-                shown = f"{report.valid_examples} valid examples of {report.lines} lines"
+                shown = (f"{counted(report.valid_examples, 'valid example')} of "
+                         f"{counted(report.lines, 'line')}")
             click.echo(f"{file}: {shown} ({counts})")
             how = (" (estimated at ~4 characters a token; install tiktoken for exact counts)"
                    if report.tokens_estimated else "")
