@@ -660,3 +660,22 @@ def test_a_line_that_is_no_json_object_says_why_in_json_terms(tmp_path: Path, te
     types, not Python's ('not NoneType')."""
     report = check_jsonl(corrupt(tmp_path, "alpaca", 20, lambda t: text), "alpaca")
     assert [str(p) for p in report.errors] == [f"line 20: {message}"]
+
+
+@pytest.mark.parametrize(("weight", "message"), [
+    (2, "message 3 weight must be 0 or 1, not 2"),
+    ("1", 'message 3 weight must be 0 or 1, not "1"'),
+    (True, "message 3 weight must be 0 or 1, not true"),
+    (0, "the answer (message 3) has weight 0: the model is not trained on it, so the line "
+        "teaches nothing"),
+])
+def test_a_chat_weight_is_0_or_1_and_the_answer_is_trained_on(tmp_path: Path, weight: object,
+                                                              message: str) -> None:
+    """OpenAI's 'weight' says whether an assistant message is trained on (0 or 1): the
+    only answer at 0 is an example that counts for nothing."""
+    path = corrupt(tmp_path, "openai-chat", 5, edit(lambda r: r["messages"][2].update(
+        weight=weight)))
+    report = check_jsonl(path, "openai-chat")
+    assert [str(p) for p in report.errors] == [f"line 5: {message}"]
+    ok = corrupt(tmp_path, "openai-chat", 5, edit(lambda r: r["messages"][2].update(weight=1)))
+    assert check_jsonl(ok, "openai-chat").errors == []

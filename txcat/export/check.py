@@ -287,6 +287,9 @@ def _check_chat(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
             problems.append(f"message {i} content must be a string, not {_json_type(content)}")
         elif not content.strip():
             problems.append(f"message {i} ({role}) has empty content")
+        weight = message.get("weight", 1)
+        if type(weight) is not int or weight not in (0, 1):  # bool is no weight
+            problems.append(f"message {i} weight must be 0 or 1, not {json.dumps(weight)}")
     if "user" not in roles:
         problems.append("no 'user' message")
     last = messages[-1] if isinstance(messages[-1], dict) else {}
@@ -299,6 +302,9 @@ def _check_chat(record: dict[str, Any], allowed: tuple[str, ...]) -> _Result:
         label_problem = _answer_problem(last["content"], allowed)
         if label_problem:
             problems.append(label_problem)
+        if last.get("weight") == 0 and type(last["weight"]) is int:
+            problems.append(f"the answer (message {len(messages)}) has weight 0: the model is "
+                            "not trained on it, so the line teaches nothing")
     return problems, extra, answer
 
 
