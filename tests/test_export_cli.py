@@ -140,3 +140,13 @@ def test_the_summary_line_counts_in_words(tmp_path: Path) -> None:
     path.write_text("{broken\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check-jsonl", str(path), "--format", "alpaca"])
     assert f"{path}: 0 valid examples of 1 line (" in result.stdout
+
+
+def test_help_says_what_a_folder_and_dash_mean() -> None:
+    """export reads folders and '-' and writes '-' to stdout; check-jsonl reads '-':
+    the help said neither."""
+    export_help = " ".join(CliRunner().invoke(main, ["export", "--help"]).stdout.split())
+    assert "a folder stands for its .csv files, and '-' reads standard input" in export_help
+    assert "'-' writes to standard output" in export_help
+    check_help = " ".join(CliRunner().invoke(main, ["check-jsonl", "--help"]).stdout.split())
+    assert "'-' reads standard input" in check_help

@@ -679,7 +679,7 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
                    "{prompt, completion} as Bedrock customization jobs take it.")
 @click.option("-o", "--output", required=True, metavar="TRAIN.jsonl",
               callback=lambda c, p, v: _named(v, "a file name"),
-              help="Training file to write (atomically).")
+              help="Training file to write (atomically); '-' writes to standard output.")
 @click.option("--validation-out", metavar="VALIDATION.jsonl",
               help="Also write a validation file, split off stratified by label.")
 @click.option("--validation-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -697,7 +697,8 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
 def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | None,
            validation_size: float, group_by_merchant: bool, no_redact: bool, seed: int,
            label_column: str | None, label_set: str | None, **columns: Any) -> None:
-    """Write labeled statements as JSONL for hosted fine-tuning (OpenAI, Bedrock, ...).
+    """Write labeled statements as JSONL for hosted fine-tuning (OpenAI, Bedrock, ...);
+    a folder stands for its .csv files, and '-' reads standard input.
 
     The user turn is the row as in txcat's origin prompt (data,código,valor,tipo);
     the answer is its label. Check the result with 'txcat check-jsonl'.
@@ -760,7 +761,8 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
 def check_jsonl_command(file: str, fmt: str, label_set: str | None,
                         price_per_million: float | None, epochs: int, max_tokens: int,
                         as_json: bool) -> None:
-    """Validate a fine-tuning JSONL file line by line, as the services do.
+    """Validate a fine-tuning JSONL file line by line, as the services do; '-' reads
+    standard input.
 
     Checks JSON per line, required keys and roles, non-empty contents, the label
     set, the example count and each example's tokens; counts tokens and estimates
