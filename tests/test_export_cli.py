@@ -150,3 +150,15 @@ def test_help_says_what_a_folder_and_dash_mean() -> None:
     assert "'-' writes to standard output" in export_help
     check_help = " ".join(CliRunner().invoke(main, ["check-jsonl", "--help"]).stdout.split())
     assert "'-' reads standard input" in check_help
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_a_blank_validation_file_name_is_a_usage_error(name: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """'' failed with a bare 'No such file or directory', ' ' wrote a file named ' '."""
+    monkeypatch.chdir(tmp_path)  # where ' ' would be written
+    result = CliRunner().invoke(main, ["export", LABELED, "--format",
+                                       "alpaca", "-o", "t.jsonl", "--validation-out", name])
+    assert result.exit_code == 2
+    assert "--validation-out needs a file name" in result.stderr
+    assert list(tmp_path.iterdir()) == []

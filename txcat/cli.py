@@ -681,6 +681,7 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
               callback=lambda c, p, v: _named(v, "a file name"),
               help="Training file to write (atomically); '-' writes to standard output.")
 @click.option("--validation-out", metavar="VALIDATION.jsonl",
+              callback=lambda c, p, v: _named(v, "a file name", option="--validation-out"),
               help="Also write a validation file, split off stratified by label.")
 @click.option("--validation-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.1, show_default=True, help="Share of rows in the validation file.")
@@ -807,12 +808,13 @@ def check_jsonl_command(file: str, fmt: str, label_set: str | None,
             sys.exit(1)
 
 
-def _named(value: str | None, what: str, kind: Callable[[str], Any] = str) -> Any:
+def _named(value: str | None, what: str, kind: Callable[[str], Any] = str,
+           option: str = "-o") -> Any:
     """An -o value, refused when empty: '' would be read as the current folder."""
     if value is None:
         return None
     if not value.strip():
-        raise click.UsageError(f"-o needs {what}")
+        raise click.UsageError(f"{option} needs {what}")
     return kind(value)
 
 
