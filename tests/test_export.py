@@ -679,3 +679,13 @@ def test_a_chat_weight_is_0_or_1_and_the_answer_is_trained_on(tmp_path: Path, we
     assert [str(p) for p in report.errors] == [f"line 5: {message}"]
     ok = corrupt(tmp_path, "openai-chat", 5, edit(lambda r: r["messages"][2].update(weight=1)))
     assert check_jsonl(ok, "openai-chat").errors == []
+
+
+def test_a_bedrock_answer_ending_in_a_newline_is_not_taken_for_openai_completion(
+        tmp_path: Path) -> None:
+    path = corrupt(tmp_path, "bedrock", 1, lambda t: t)
+    lines = [edit(lambda r: r.update(completion=r["completion"] + "\n"))(t)
+             for t in lines_of(path)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = check_jsonl(path, "bedrock")
+    assert report.errors[0].line == 1 and "has spaces around the label" in str(report.errors[0])

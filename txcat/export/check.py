@@ -219,7 +219,7 @@ def _looks_like(record: dict[str, Any]) -> str | None:
     prompt, completion = record.get("prompt"), record.get("completion")
     if not isinstance(prompt, str) or not isinstance(completion, str):
         return None
-    spaced = completion[:1].isspace() or completion.endswith(COMPLETION_STOP)
+    spaced = completion[:1].isspace()  # not the stop: 'LAZER\n' is a padded bedrock answer
     return "openai-completion" if prompt.endswith(PROMPT_SEPARATOR) or spaced else "bedrock"
 
 
