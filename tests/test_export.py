@@ -689,3 +689,12 @@ def test_a_bedrock_answer_ending_in_a_newline_is_not_taken_for_openai_completion
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = check_jsonl(path, "bedrock")
     assert report.errors[0].line == 1 and "has spaces around the label" in str(report.errors[0])
+
+
+def test_nan_and_infinity_are_not_json(tmp_path: Path) -> None:
+    """Python's json reads NaN and Infinity; JSON has no such values and a service's
+    parser refuses the line."""
+    line = '{"instruction": "x", "input": "", "output": "LAZER", "score": NaN}'
+    report = check_jsonl(corrupt(tmp_path, "alpaca", 2, lambda t: line), "alpaca")
+    assert [str(p) for p in report.errors] == [
+        "line 2: invalid JSON: NaN is not a JSON value"]

@@ -181,6 +181,14 @@ def check_jsonl(path: str | Path, fmt: str, *, labels: Sequence[str] = DEFAULT_L
     return report
 
 
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them, JSON has none."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
 def _parse_line(number: int, raw: bytes) -> tuple[list[str], dict[str, Any] | None]:
     """(problems, record): the JSON object on one line, or why there is none."""
     problems: list[str] = []
@@ -195,7 +203,9 @@ def _parse_line(number: int, raw: bytes) -> tuple[list[str], dict[str, Any] | No
     if not text.strip():
         return [*problems, "blank line; the services reject empty lines"], None
     try:
-        record = json.loads(text)
+        record = json.loads(text, parse_constant=_no_constant)
+    except _NotJson as exc:
+        return [*problems, f"invalid JSON: {exc} is not a JSON value"], None
     except json.JSONDecodeError as exc:
         # 'Unterminated string starting at', 'Invalid control character at': the
         # position follows
