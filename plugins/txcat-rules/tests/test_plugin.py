@@ -145,6 +145,18 @@ def test_python_m_learn_writes_an_editable_rules_file(tmp_path: Path,
     assert 'pattern = "bar ze"' in stdout and "merchant directory:" in stdout
 
 
+def test_the_learned_files_header_says_what_an_unmatched_row_gets(tmp_path: Path) -> None:
+    """No answer, REVISAR without any --threshold (not 'all labels equally likely', as
+    before 2026-11-22), and the 'Use it with' lines work as written."""
+    labeled = write(tmp_path / "labeled.csv", LABELED_CSV)
+    out = tmp_path / "rules.toml"
+    assert rules_main(["learn", str(labeled), "-o", str(out), "--no-directory"]) == 0
+    header = "\n".join(line for line in out.read_text(encoding="utf-8").splitlines()
+                       if line.startswith("#"))
+    assert "equally likely" not in header and "--threshold" not in header
+    assert "# A row no rule matches gets no answer: it is labeled REVISAR" in header
+
+
 def test_python_m_learn_errors_are_one_line(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert rules_main(["learn", str(tmp_path / "missing.csv")]) == 1

@@ -21,7 +21,7 @@ Rules learned by 'python -m txcat_rules learn' from {sources} ({rows} labeled ro
 (min_support={min_support}, min_share={min_share}, use_directory={use_directory}).
 
 How it works: rules are tried from the top; the FIRST rule that matches labels the row.
-A row no rule matches gets no label of its own (all labels equally likely).
+A row no rule matches gets no answer: it is labeled REVISAR, and a cascade passes it on.
 Each [[rule]] has a label and one of:
   pattern = "posto|auto posto"  words or phrases, '|' between alternatives; whole words;
                                 case and accents ignored ("cafe" matches "CAFÉ")
@@ -33,7 +33,7 @@ this label (for you to judge; neither changes matching). note = where a rule cam
 Edit freely: fix a label, delete a rule, move a specific rule above a general one, add your
 own. Use it with:
   txcat train LABELED.csv --strategy rules -p rules_file=rules.toml -o MODEL
-  txcat classify extrato.csv --model MODEL --threshold 0.5   # unmatched rows -> REVISAR"""
+  txcat classify extrato.csv --model MODEL   # unmatched rows -> REVISAR"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
