@@ -28,3 +28,37 @@ def test_every_hook_has_a_documentation_heading_with_its_signature(hook: str) ->
 def test_every_hook_has_a_test_of_its_own(hook: str) -> None:
     tests = (REPO / "tests" / "test_plugins.py").read_text(encoding="utf-8")
     assert f"def test_hook_{hook}(" in tests
+
+
+ARCHITECTURE = REPO / "docs" / "architecture.md"
+
+
+def _architecture_names() -> set[str]:
+    """Every backquoted name in docs/architecture.md, as written and as its parts
+    (``txcat/bench/report.py``, ``charts.py`` both count for a row naming both)."""
+    import re
+
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    return set(re.findall(r"`([^`\s]+)`", text))
+
+
+def test_every_module_is_in_the_architecture_map() -> None:
+    """A module added (or moved) without its row in docs/architecture.md is caught: its
+    path is named, or its file name is, with a row naming its folder."""
+    names = _architecture_names()
+    missing = []
+    for path in sorted((REPO / "txcat").rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        relative = path.relative_to(REPO).as_posix()
+        folder = path.parent.relative_to(REPO).as_posix()
+        if relative not in names and f"{folder}/" not in names and path.name not in names:
+            missing.append(relative)
+    assert not missing, f"not in docs/architecture.md: {missing}"
+
+
+def test_every_path_the_architecture_map_names_exists() -> None:
+    """No row names a module that was moved or removed."""
+    gone = [name for name in _architecture_names()
+            if name.startswith(("txcat/", "plugins/")) and not (REPO / name).exists()]
+    assert not gone, f"docs/architecture.md names paths that do not exist: {gone}"
