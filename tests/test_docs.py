@@ -62,3 +62,46 @@ def test_every_path_the_architecture_map_names_exists() -> None:
     gone = [name for name in _architecture_names()
             if name.startswith(("txcat/", "plugins/")) and not (REPO / name).exists()]
     assert not gone, f"docs/architecture.md names paths that do not exist: {gone}"
+
+
+USER_DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")),
+             REPO / "samples" / "README.md", REPO / "plugins" / "txcat-rules" / "README.md"]
+
+
+def _documented_command_lines() -> list[tuple[str, str, str]]:
+    """(document, command, the rest of the line) for every 'txcat COMMAND ...' the user
+    documents show, a command continued with a backslash read as one line."""
+    import re
+
+    from txcat.cli import main
+
+    found = []
+    for doc in USER_DOCS:
+        text = re.sub(r"\\\n\s*", " ", doc.read_text(encoding="utf-8"))
+        for match in re.finditer(r"\btxcat ([a-z-]+)([^\n`#]*)", text):
+            if match.group(1) in main.commands:
+                found.append((doc.name, match.group(1), match.group(2)))
+    return found
+
+
+def test_the_documents_show_every_command() -> None:
+    from txcat.cli import main
+
+    shown = {command for _, command, _ in _documented_command_lines()}
+    assert shown == set(main.commands)
+
+
+def test_every_option_a_document_gives_a_command_is_one_it_has() -> None:
+    """'txcat classify ... --card-bill' in a document: classify has --card-bill."""
+    import re
+
+    from txcat.cli import main
+
+    unknown = []
+    for doc, command, rest in _documented_command_lines():
+        params = main.commands[command].params
+        options = {o for p in params for o in (*p.opts, *p.secondary_opts)}
+        unknown += [f"{doc}: txcat {command} {option}"
+                    for option in re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", rest)
+                    if option not in options]
+    assert not unknown
