@@ -312,3 +312,18 @@ def test_a_failing_plugin_is_warned_about_once_per_command(
         plugins.get_strategies()
     assert caplog.text.count("broken on purpose") == 1
     assert caplog.text.count("is not a txcat Strategy subclass") == 1
+
+
+def test_a_strategy_registered_as_an_instance_is_told_so_once_per_command(
+        register: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """register(KeywordStrategy()) makes a new instance each time the hook runs: the
+    warning names the class, says to register the class, and is given once."""
+    register(register_strategies=lambda register: register(KeywordStrategy()))
+    with caplog.at_level(logging.WARNING, logger="txcat"):
+        strategies = plugins.get_strategies()
+        plugins.get_strategies()
+    assert "keyword-test" not in strategies and "tfidf" in strategies
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1, warnings
+    assert "an instance of KeywordStrategy" in warnings[0]
+    assert "register the class" in warnings[0] and " at 0x" not in warnings[0]

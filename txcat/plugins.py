@@ -97,6 +97,11 @@ def get_strategies() -> dict[str, type[Strategy]]:
     strategies: dict[str, type[Strategy]] = {}
 
     def register(cls: type[Strategy]) -> None:
+        if _is_a_strategy_instance(cls):
+            kind = type(cls).__name__
+            _warn_once("strategy %r is registered as an instance of %s: register the class "
+                       "(register(%s)), and it is skipped", cls.name, kind, kind)
+            return
         problem = _not_a_usable_strategy(cls)
         if problem:
             _warn_once("strategy class %r %s, and is skipped", cls, problem)
@@ -109,6 +114,14 @@ def get_strategies() -> dict[str, type[Strategy]]:
 
     _call_each(get_plugin_manager().hook.register_strategies, register)
     return strategies
+
+
+def _is_a_strategy_instance(cls: object) -> bool:
+    """Whether a plugin registered a strategy object instead of its class (a new one each
+    time the hook runs, so a warning naming the object would repeat)."""
+    from txcat.strategies.base import Strategy
+
+    return isinstance(cls, Strategy)
 
 
 def _not_a_usable_strategy(cls: object) -> str | None:
