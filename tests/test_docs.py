@@ -105,3 +105,14 @@ def test_every_option_a_document_gives_a_command_is_one_it_has() -> None:
                     for option in re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", rest)
                     if option not in options]
     assert not unknown
+
+
+def test_every_class_attribute_a_strategy_may_set_is_documented() -> None:
+    """Strategy's class attributes (name, requires, cache_bundled, pinned, ...) each have
+    their row in docs/plugins.md, where plugin authors look for them."""
+    from txcat.strategies.base import Strategy
+
+    docs = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    attributes = [name for name, kind in Strategy.__annotations__.items() if "ClassVar" in kind]
+    assert "name" in attributes
+    assert [a for a in attributes if f"| `{a}`" not in docs] == []
