@@ -1220,7 +1220,7 @@ def test_balance_limit_total_and_section_rows_are_skipped_and_counted(
     statement, rows = read_bytes(data.encode("utf-8"))
     assert [fields(t)[:2] for t in rows] == kept
     assert statement.stats.balance_rows >= 1
-    assert any("balance rows" in r.getMessage() or "neither a date nor an amount"
+    assert any("balance row" in r.getMessage() or "neither a date nor an amount"
                in r.getMessage() for r in log.records)
 
 
@@ -1535,3 +1535,20 @@ def test_despesa_and_receita_sign_unsigned_amounts() -> None:
 def test_a_list_of_descriptions_keeps_a_line_that_says_saldo() -> None:
     _, rows = read_bytes("Descrição\nIFOOD RESTAURANTE\nSaldo\nTotal\n".encode())
     assert [t.description for t in rows] == ["IFOOD RESTAURANTE", "Saldo", "Total"]
+
+
+def test_the_counts_on_stderr_say_one_row_and_one_line(log: pytest.LogCaptureFixture) -> None:
+    """'skipped 1 balance row', '1 line ... was joined': never '1 rows', '1 lines'."""
+    data = (f"{NUBANK_CONTA_HEADER}\nlançamentos,,,\n03/09/2024,-1.00,a,Transfe Pix\n"
+            ",,,Rem: Leticia Pires\n03/09/2024,100.00,s,SALDO DO DIA\n"
+            f"{NUBANK_CONTA_HEADER}\n04/09/2024,-2.00,b,Posto\n").encode()
+    statement, rows = read_bytes(data)
+    assert [t.description for t in rows] == ["Transfe Pix - Rem: Leticia Pires", "Posto"]
+    stats = statement.stats
+    assert (stats.title_rows, stats.continued_rows, stats.balance_rows,
+            stats.repeated_headers) == (1, 1, 1, 1)
+    messages = " | ".join(r.getMessage() for r in log.records)
+    assert "skipped 1 balance row (" in messages
+    assert "1 line with neither a date nor an amount was joined to the row above" in messages
+    assert "skipped 1 row with neither a date nor an amount" in messages
+    assert "skipped 1 repeated header row" in messages and "header rows" not in messages

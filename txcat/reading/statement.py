@@ -550,20 +550,23 @@ class Statement:
             if count > SHOWN_PER_KIND:
                 logger.warning("%s: %d rows in all had %s (kept)", self.name, count, what)
         if s.repeated_headers:
-            logger.warning("%s: skipped %d repeated header rows", self.name, s.repeated_headers)
+            logger.warning("%s: skipped %s", self.name,
+                           counted(s.repeated_headers, "repeated header row"))
         if s.repeated_ids:
             logger.warning("%s: %s an id seen earlier (kept)", self.name,
                            "1 row repeats" if s.repeated_ids == 1 else
                            f"{s.repeated_ids} rows repeat")
         if s.balance_rows:
-            logger.info("%s: skipped %d balance rows (balances, limits, totals: not "
-                        "transactions)", self.name, s.balance_rows)
+            logger.info("%s: skipped %s (balances, limits, totals: not transactions)",
+                        self.name, counted(s.balance_rows, "balance row"))
         if s.continued_rows:
-            logger.info("%s: %d lines with neither a date nor an amount were joined to the "
-                        "row above, as its description continued", self.name, s.continued_rows)
+            logger.info("%s: %s with neither a date nor an amount %s joined to the row "
+                        "above, as its description continued", self.name,
+                        counted(s.continued_rows, "line"),
+                        "was" if s.continued_rows == 1 else "were")
         if s.title_rows:
-            logger.info("%s: skipped %d rows with neither a date nor an amount (titles, "
-                        "not transactions)", self.name, s.title_rows)
+            logger.info("%s: skipped %s with neither a date nor an amount (titles, not "
+                        "transactions)", self.name, counted(s.title_rows, "row"))
 
     def close(self) -> None:
         if self._owns_stream:
