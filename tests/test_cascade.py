@@ -123,8 +123,8 @@ def test_bad_cascades_are_clear_errors(params: dict[str, object], message: str) 
 
 
 NO_RULES = ("needs the txcat-rules plugin (pip install ./plugins/txcat-rules) for its "
-            "default members rules+tfidf; or choose members with -p members=A+B (in bench: "
-            "cascade:members=A+B)")
+            "default members rules+tfidf; or choose members with 'txcat train --strategy "
+            "cascade -p members=A+B' (in bench: cascade:members=A+B)")
 
 
 def test_without_the_rules_plugin_the_default_cascade_is_unavailable_and_says_why() -> None:
@@ -158,7 +158,8 @@ def test_a_member_that_cannot_run_here_makes_the_cascade_unavailable() -> None:
     assert not usable
     assert reason == ("its member 'needs-missing' cannot run here: needs "
                       "txcat_no_such_module_xyz (pip install txcat_no_such_module_xyz); or "
-                      "choose members with -p members=A+B (in bench: cascade:members=A+B)")
+                      "choose members with 'txcat train --strategy cascade -p members=A+B' "
+                      "(in bench: cascade:members=A+B)")
 
 
 def test_the_cli_lists_runs_and_benches_the_default_cascade_as_unavailable(
@@ -205,3 +206,11 @@ def test_a_member_given_parameters_is_told_members_take_none() -> None:
     with pytest.raises(StrategyError, match=r"cascade: members are strategy names, each with "
                                             r"its default parameters; 'tfidf:C=5' gives some"):
         plugins.create_strategy("cascade", {"members": "tfidf:C=5+posto-rule"})
+
+
+def test_classifys_advice_for_an_unusable_cascade_is_something_it_can_do() -> None:
+    """classify has no -p: the way to other members is to train a cascade with them."""
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"),
+                                       "--strategy", "cascade"])
+    assert result.exit_code == 1
+    assert "'txcat train --strategy cascade -p members=A+B'" in result.stderr

@@ -32,7 +32,8 @@ DEFAULT_MEMBERS = "rules+tfidf"
 #: Where members that no txcat install has by itself come from, for the reason shown.
 PLUGIN_SOURCES = {"rules": "the txcat-rules plugin (pip install ./plugins/txcat-rules)"}
 
-CHOOSE_MEMBERS = "choose members with -p members=A+B (in bench: cascade:members=A+B)"
+CHOOSE_MEMBERS = ("choose members with 'txcat train --strategy cascade -p members=A+B' (in "
+                  "bench: cascade:members=A+B)")
 
 
 class CascadeStrategy(Strategy):
