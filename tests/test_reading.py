@@ -495,6 +495,21 @@ def test_unreadable_amount_keeps_the_row_and_warns(log: pytest.LogCaptureFixture
     assert "'dez reais'" in message and "amount" in message
 
 
+def test_an_empty_date_or_amount_is_said_missing_not_misread(
+        log: pytest.LogCaptureFixture) -> None:
+    """An empty cell was warned about as "date '' not understood": it is missing."""
+    data = f"""{NUBANK_CONTA_HEADER}
+,-10.00,a1,Padaria
+03/09/2024,,a2,Farmácia
+""".encode()
+    statement, rows = read_bytes(data, name="conta.csv")
+    assert [(t.id, t.amount, t.date) for t in rows] == [
+        ("a1", -10.0, None), ("a2", None, D(2024, 9, 3))]
+    assert statement.stats.bad_dates == 1 and statement.stats.bad_amounts == 1
+    assert warnings_of(log) == ["conta.csv:2: row has no date; row kept",
+                                "conta.csv:3: row has no amount; row kept"]
+
+
 def test_unreadable_date_keeps_the_row_and_warns(log: pytest.LogCaptureFixture) -> None:
     data = f"""{NUBANK_CONTA_HEADER}
 03/09/2024,-10.00,a1,Padaria

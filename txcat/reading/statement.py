@@ -311,8 +311,7 @@ class Statement:
                     try:
                         date = parse_date(cells[date_col], layout.date_formats)
                     except ValueError:
-                        self._note("bad_dates", line,
-                                   f"date {_shown(cells[date_col])} not understood; row kept")
+                        self._note("bad_dates", line, _not_understood("date", cells[date_col]))
                 ident = cells[id_col].strip() if id_col is not None else ""
                 if id_col is not None:  # an empty id is the row number: it may meet a real one
                     shown_id = ident or str(row_no)
@@ -517,8 +516,8 @@ class Statement:
                 return None
             value = parse_amount(cells[amount_col], layout.decimal)
         except ValueError:
-            shown = _shown(cells[amount_col]) if amount_col is not None else "(empty)"
-            self._note("bad_amounts", line, f"amount {shown} not understood; row kept")
+            self._note("bad_amounts", line, _not_understood(
+                "amount", cells[amount_col] if amount_col is not None else ""))
             return None
         if direction_col is not None:
             direction = fold(cells[direction_col])
@@ -577,6 +576,13 @@ class Statement:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _not_understood(what: str, cell: str) -> str:
+    """The warning for a date or amount cell that was not read: missing, or misread."""
+    if not cell.strip():
+        return f"has no {what}; row kept"
+    return f"{what} {_shown(cell)} not understood; row kept"
 
 
 def _shown(value: str) -> str:
