@@ -194,6 +194,9 @@ def test_a_chat_template_is_required_when_asked_for(tiny_decoder: str) -> None:
     ({"r": 0}, "at least 1"),
     ({"instruction": "long"}, "instruction must be short or full"),
     ({"rank": 8}, "unknown parameter 'rank'"),
+    ({"batch_size": 0}, "at least 1"),
+    ({"validation_fraction": 1.0}, r"validation_fraction must be in \[0, 0.5\)"),
+    ({"validation_fraction": 1.5}, r"validation_fraction must be in \[0, 0.5\)"),
 ])
 def test_bad_options(params: dict[str, object], message: str) -> None:
     from txcat.plugins import create_strategy

@@ -101,8 +101,10 @@ class LoraStrategy(Strategy):
             raise StrategyError("lora: instruction must be short or full")
         if params.get("precision", "auto") not in ("auto", "bf16", "fp32"):
             raise StrategyError("lora: precision must be auto, bf16 or fp32")
-        if params.get("r", 1) < 1 or params.get("epochs", 1) < 1:
-            raise StrategyError("lora: r and epochs must be at least 1")
+        if min(params.get(k, 1) for k in ("r", "epochs", "batch_size")) < 1:
+            raise StrategyError("lora: r, epochs and batch_size must be at least 1")
+        if not 0 <= params.get("validation_fraction", 0.1) < 0.5:
+            raise StrategyError("lora: validation_fraction must be in [0, 0.5)")
 
     # -- prompts and scoring (shared with the hf: LLM backend) ------------------------
     def _scorer(self) -> LabelScorer:
