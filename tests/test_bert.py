@@ -164,6 +164,27 @@ def test_prediction_encodes_each_distinct_text_once(fitted: BertStrategy) -> Non
     assert stages[-1] == ("predict", 3, 3)
 
 
+def test_rows_longer_than_the_model_reads_are_cut_whatever_max_length_asks(
+        tiny_base: str) -> None:
+    """The tiny BERT has 64 positions: -p max_length=100000 cut nothing, and a long
+    description was a RuntimeError traceback deep in the model."""
+    txs, labels = rows(NAMES[:3])
+    long = Transaction(description="Compra no débito - Padaria " + "sol lua " * 100,
+                       amount=-10.0)
+    model = tiny(tiny_base, epochs=1, max_length=100_000).fit([*txs, long],
+                                                                [*labels, "NECESSIDADE"])
+    assert model.predict_proba([long]).shape == (1, 3)
+
+
+@pytest.mark.parametrize("strategy", ["bert", "zero-shot"])
+@pytest.mark.parametrize("max_length", [0, 1, 2])
+def test_a_max_length_too_short_to_hold_a_word_is_refused(strategy: str,
+                                                          max_length: int) -> None:
+    """Below its special tokens' count the tokenizer cuts nothing at all."""
+    with pytest.raises(StrategyError, match="max_length must be at least 3"):
+        create_strategy(strategy, {"max_length": max_length})
+
+
 def test_validation_holds_out_whole_merchants_and_stops_early(tiny_base: str) -> None:
     txs, labels = rows(NAMES)
     model = tiny(tiny_base, epochs=60, validation_fraction=0.25, patience=2,

@@ -65,6 +65,15 @@ def test_save_load_round_trip(setup: tuple[str, str], tmp_path: Path) -> None:
     np.testing.assert_allclose(loaded.predict_proba(rows), m.predict_proba(rows), atol=1e-6)
 
 
+def test_rows_longer_than_the_encoder_reads_are_cut(setup: tuple[str, str]) -> None:
+    """The tiny encoder has 64 positions; -p max_length=100000 cut nothing, and a long
+    description was a RuntimeError traceback deep in the model."""
+    base, descriptions = setup
+    m = ZeroShotStrategy(base_model=base, descriptions_file=descriptions,
+                         directory_hints=False, device="cpu", max_length=100_000).fit([], [])
+    assert m.predict([tx("Pizzaria Bella " * 100)]) == ["LAZER"]
+
+
 def test_labels_without_a_description_are_refused(setup: tuple[str, str]) -> None:
     base, descriptions = setup
     strategy = ZeroShotStrategy(base_model=base, descriptions_file=descriptions)

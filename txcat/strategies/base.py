@@ -187,6 +187,14 @@ def check_saved_labels(directory: Path, saved: Sequence[str], labels: Sequence[s
                          f"txcat.json's {list(labels)}")
 
 
+def check_max_length(params: dict[str, Any], strategy: str) -> None:
+    """An encoder's ``max_length`` must hold a word piece of the row besides its two
+    special tokens: below that its tokenizer cuts nothing at all."""
+    if params.get("max_length", 3) < 3:
+        raise StrategyError(f"{strategy}: max_length must be at least 3 (two special tokens "
+                            "and one of the row's)")
+
+
 #: The ``device`` values of the torch strategies: torch's names for where to run.
 DEVICE = re.compile(r"auto|cpu|cuda(?::\d+)?|mps")
 

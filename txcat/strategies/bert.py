@@ -32,7 +32,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import StrategyError
 from txcat.hookspecs import hookimpl
-from txcat.strategies.base import Strategy, check_saved_labels, check_settings, validate_training
+from txcat.strategies.base import (
+    Strategy,
+    check_max_length,
+    check_saved_labels,
+    check_settings,
+    validate_training,
+)
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
 
@@ -97,6 +103,7 @@ class BertStrategy(Strategy):
             raise StrategyError("bert: augment must be in [0, 1]")
         if params.get("epochs", 1) < 1 or params.get("batch_size", 1) < 1:
             raise StrategyError("bert: epochs and batch_size must be at least 1")
+        check_max_length(params, cls.name)
 
     # -- helpers ---------------------------------------------------------------------
     def _texts(self, transactions: Sequence[Transaction]) -> list[str]:
@@ -112,8 +119,10 @@ class BertStrategy(Strategy):
                                                         self.settings.precision)
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
-        encoded = self.tokenizer_(list(texts), truncation=True,
-                                  max_length=self.settings.max_length)
+        from txcat.strategies.neural import token_limit
+
+        encoded = self.tokenizer_(list(texts), truncation=True, max_length=token_limit(
+            self.settings.max_length, self.tokenizer_, self.model_))
         return list(encoded["input_ids"])
 
     def _batch(self, ids: Sequence[list[int]]) -> dict[str, Any]:

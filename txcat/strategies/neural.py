@@ -217,6 +217,15 @@ def magnitude(amount: float) -> str:
     return MAGNITUDES[min(len(MAGNITUDES) - 1, max(0, power))]
 
 
+def token_limit(asked: int, tokenizer: Any, model: Any) -> int:
+    """``asked`` tokens, or fewer where the model has fewer positions (or its tokenizer
+    says it reads fewer): a longer input is not cut by the tokenizer, and fails deep
+    inside the model instead (``-p max_length=100000`` with a long description)."""
+    limits = (asked, tokenizer.model_max_length,
+              getattr(model.config, "max_position_embeddings", None))
+    return min(n for n in limits if isinstance(n, int) and n > 0)
+
+
 def length_batches(lengths: Sequence[int], batch_size: int, *,
                    shuffle_seed: int | None = None) -> Iterator[list[int]]:
     """Indices in batches of similar length, so padding (wasted work) stays small.

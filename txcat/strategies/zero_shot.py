@@ -31,7 +31,7 @@ from txcat.llm.prompting import (
     report_usage,
     row_line,
 )
-from txcat.strategies.base import Strategy, check_settings
+from txcat.strategies.base import Strategy, check_max_length, check_settings
 from txcat.transactions import Transaction
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ class ZeroShotStrategy(Strategy):
     @classmethod
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, ZeroShotSettings, cls.name)
+        check_max_length(params, cls.name)
         if params.get("llm"):
             from txcat.llm.base import parse_spec
 
@@ -164,11 +165,11 @@ class ZeroShotStrategy(Strategy):
         import numpy as np
         import torch
 
-        from txcat.strategies.neural import dedupe, length_batches
+        from txcat.strategies.neural import dedupe, length_batches, token_limit
 
         unique, index = dedupe(texts)
-        ids = self.tokenizer_(unique, truncation=True,
-                              max_length=self.settings.max_length)["input_ids"]
+        ids = self.tokenizer_(unique, truncation=True, max_length=token_limit(
+            self.settings.max_length, self.tokenizer_, self.encoder_))["input_ids"]
         out = np.zeros((len(unique), self.encoder_.config.hidden_size), dtype=np.float32)
         done = 0
         with torch.inference_mode():
