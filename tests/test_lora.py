@@ -91,6 +91,20 @@ def test_only_adapters_are_saved_and_they_load_back_offline(
                                atol=1e-5)
 
 
+def test_a_base_model_named_by_a_relative_path_loads_from_any_folder(
+        tiny_decoder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`txcat train --base-model ./llama` recorded './llama' and classify, run from
+    anywhere else, looked for it there (and then on the Hub)."""
+    base = Path(tiny_decoder)
+    monkeypatch.chdir(base.parent)
+    model = tiny(f"./{base.name}", epochs=1).fit(*rows(NAMES[:3]))
+    save_model(model, tmp_path / "m")
+    monkeypatch.chdir(tmp_path)
+    txs, _ = rows(NAMES[3:4])
+    np.testing.assert_allclose(load_model(tmp_path / "m").predict_proba(txs),
+                               model.predict_proba(txs), atol=1e-5)
+
+
 @pytest.mark.filterwarnings("error::UserWarning")  # peft's 'no config file' on save
 def test_a_gguf_file_is_a_base_model_and_its_adapters_load_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

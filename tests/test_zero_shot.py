@@ -74,6 +74,19 @@ def test_rows_longer_than_the_encoder_reads_are_cut(setup: tuple[str, str]) -> N
     assert m.predict([tx("Pizzaria Bella " * 100)]) == ["LAZER"]
 
 
+def test_an_encoder_named_by_a_relative_path_loads_from_any_folder(
+        setup: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`txcat train --base-model encoder` recorded 'encoder' and classify, run from
+    anywhere else, looked for it there (and then on the Hub)."""
+    base, descriptions = setup
+    monkeypatch.chdir(Path(base).parent)
+    m = ZeroShotStrategy(base_model=Path(base).name, descriptions_file=descriptions,
+                         directory_hints=False, device="cpu").fit([], [])
+    save_model(m, tmp_path / "zs")
+    monkeypatch.chdir(tmp_path)
+    assert load_model(tmp_path / "zs").predict([tx("Padaria Sol")]) == ["NECESSIDADE"]
+
+
 def test_labels_without_a_description_are_refused(setup: tuple[str, str]) -> None:
     base, descriptions = setup
     strategy = ZeroShotStrategy(base_model=base, descriptions_file=descriptions)

@@ -172,6 +172,13 @@ class LoraStrategy(Strategy):
         return load_pretrained(AutoModelForCausalLM.from_pretrained, base, "base model",
                                **kwargs)
 
+    def get_params(self) -> dict[str, Any]:
+        """The parameters, with a local base model's path made absolute: the saved model
+        loads it again, from whatever folder it is used in."""
+        from txcat.strategies.neural import with_absolute_base
+
+        return with_absolute_base(super().get_params())
+
     # -- the estimator contract -------------------------------------------------------
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> LoraStrategy:
         import random

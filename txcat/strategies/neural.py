@@ -140,6 +140,16 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
             from None
 
 
+def with_absolute_base(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with a ``base_model`` that names a local folder or file made absolute,
+    for a saved model that loads its base again: './llama' read from wherever
+    ``classify`` runs would be another folder, or none."""
+    name = params.get("base_model")
+    if isinstance(name, str) and name and os.path.exists(os.path.expanduser(name)):
+        return {**params, "base_model": os.path.abspath(os.path.expanduser(name))}
+    return params
+
+
 def _is_a_path(name: str) -> bool:
     """A folder path rather than a Hub id, which is 'org/name' or 'name'."""
     return (name.startswith(("/", "./", "../", "~", ".\\")) or name.count("/") > 1

@@ -189,6 +189,13 @@ class ZeroShotStrategy(Strategy):
                     self.progress("embed", done, len(unique))
         return out[index]
 
+    def get_params(self) -> dict[str, Any]:
+        """The parameters, with a local base model's path made absolute: the saved model
+        loads it again, from whatever folder it is used in."""
+        from txcat.strategies.neural import with_absolute_base
+
+        return with_absolute_base(super().get_params())
+
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> ZeroShotStrategy:
         """Nothing is learned from rows; the label set comes from the descriptions and
         must cover any labels given."""
