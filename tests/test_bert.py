@@ -152,6 +152,21 @@ def test_a_model_whose_labels_disagree_with_its_manifest_is_refused(fitted: Bert
         load_model(tmp_path / "m")
 
 
+@pytest.mark.parametrize("lost", ["classifier.", "encoder.layer.1."])
+def test_a_model_missing_some_of_its_weights_is_refused(fitted: BertStrategy, tmp_path: Path,
+                                                        lost: str) -> None:
+    """transformers fills weights missing from the file with random ones, and its note
+    saying so is silenced: every row was labeled at random without a word."""
+    from safetensors.torch import load_file, save_file
+
+    save_model(fitted, tmp_path / "m")
+    weights = tmp_path / "m" / "model.safetensors"
+    save_file({k: v for k, v in load_file(weights).items() if lost not in k}, weights,
+              metadata={"format": "pt"})
+    with pytest.raises(ModelError, match=rf"weights lack .*{lost}"):
+        load_model(tmp_path / "m")
+
+
 def test_prediction_encodes_each_distinct_text_once(fitted: BertStrategy) -> None:
     stages: list[tuple[str, int, int]] = []
     fitted.progress = lambda stage, done, total: stages.append((stage, done, total))

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from txcat.errors import StrategyError
+from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
 from txcat.strategies.base import (
     Strategy,
@@ -41,6 +41,7 @@ from txcat.strategies.base import (
 )
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
+from txcat.wording import listed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -311,8 +312,12 @@ class BertStrategy(Strategy):
         strategy._setup()
         strategy.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, str(directory),
                                               "tokenizer", local_files_only=True)
-        strategy.model_ = load_pretrained(AutoModelForSequenceClassification.from_pretrained,
-                                          str(directory), "model", local_files_only=True)
+        strategy.model_, loading = load_pretrained(
+            AutoModelForSequenceClassification.from_pretrained, str(directory), "model",
+            local_files_only=True, output_loading_info=True)
+        if loading["missing_keys"]:  # transformers would fill them in at random
+            raise ModelError(f"{directory}: the model's weights lack "
+                             f"{listed(sorted(loading['missing_keys']))}; train it again")
         id2label = strategy.model_.config.id2label
         check_saved_labels(directory, [id2label[i] for i in range(len(id2label))], labels)
         strategy._pool(strategy.settings.pooling)
