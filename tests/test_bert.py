@@ -13,7 +13,12 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from helpers import set_manifest_labels
-from tiny_models import build_tiny_bert, build_tiny_bertimbau, build_tiny_roberta
+from tiny_models import (
+    build_tiny_bert,
+    build_tiny_bertimbau,
+    build_tiny_decoder,
+    build_tiny_roberta,
+)
 
 from txcat.errors import ModelError, StrategyError
 from txcat.modeldir import load_model, save_model
@@ -129,6 +134,25 @@ def test_a_model_saved_before_pooling_and_amounts_loads_as_it_was_trained(
     probe, _ = rows(NAMES[15:])
     np.testing.assert_allclose(loaded.predict_proba(probe), old.predict_proba(probe),
                                atol=1e-5)
+
+
+def test_a_decoder_without_a_padding_token_pads_with_its_end_token(tmp_path: Path) -> None:
+    """Llama, Mistral and GPT-2 have no padding token: given to bert, training failed
+    with transformers' advice to set tokenizer.pad_token, which no option reaches."""
+    from transformers import AutoTokenizer
+
+    txs, labels = rows(NAMES[:15])
+    base = build_tiny_decoder(tmp_path / "llama", [encoder_text(t, hints=False) for t in txs])
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    tokenizer.pad_token = None
+    tokenizer.save_pretrained(base)
+    config = json.loads((base / "config.json").read_text())
+    del config["pad_token_id"]
+    (base / "config.json").write_text(json.dumps(config))
+    model = tiny(str(base), epochs=2).fit(txs, labels)
+    save_model(model, tmp_path / "m")
+    np.testing.assert_allclose(load_model(tmp_path / "m").predict_proba(txs),
+                               model.predict_proba(txs), atol=1e-5)
 
 
 def test_a_head_that_cannot_be_mean_pooled_keeps_its_own(

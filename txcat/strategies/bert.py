@@ -184,6 +184,10 @@ class BertStrategy(Strategy):
             AutoModelForSequenceClassification.from_pretrained, base, "base model",
             num_labels=len(self.labels_), id2label=dict(enumerate(self.labels_)),
             label2id=label_id)
+        if self.tokenizer_.pad_token_id is None:  # decoders (Llama, GPT-2) have none
+            self.tokenizer_.pad_token = self.tokenizer_.eos_token
+        if self.model_.config.pad_token_id is None:  # where their head finds a row's end
+            self.model_.config.pad_token_id = self.tokenizer_.pad_token_id
         self._pool(s.pooling)
         ids = self._encode(texts)
         y = [label_id[t] for t in targets]
