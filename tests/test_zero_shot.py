@@ -103,6 +103,18 @@ def test_bad_descriptions_files_are_clear_errors(content: str, tmp_path: Path,
         ZeroShotStrategy(base_model=setup[0], descriptions_file=str(path)).fit([], [])
 
 
+def test_a_label_written_twice_in_the_descriptions_file_is_refused(tmp_path: Path,
+                                                                  setup: tuple[str, str]) -> None:
+    """'lazer' and 'LAZER' are one label: the first one's descriptions were dropped
+    without a word."""
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"lazer": ["cinema"], "LAZER": ["bar"],
+                                "NECESSIDADE": ["padaria"]}))
+    with pytest.raises(StrategyError, match=r"d\.json: label LAZER is written twice "
+                                            r"\('lazer', 'LAZER'\)"):
+        ZeroShotStrategy(base_model=setup[0], descriptions_file=str(path)).fit([], [])
+
+
 def test_classify_with_zero_shot_needs_no_labeled_rows() -> None:
     result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"), "--strategy",
                                        "zero-shot"])

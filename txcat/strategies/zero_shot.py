@@ -317,6 +317,12 @@ def read_descriptions(path: Path) -> dict[str, list[str]]:
             for k, v in data.items()):
         raise StrategyError(f'{path}: expected {{"LABEL": ["description", ...], ...}} with at '
                             "least one non-empty description per label")
+    written: dict[str, str] = {}
+    for key in data:
+        first = written.setdefault(key.strip().upper(), key)
+        if first != key:  # one label: the first one's descriptions would be dropped
+            raise StrategyError(f"{path}: label {key.strip().upper()} is written twice "
+                                f"({first!r}, {key!r}); give all its descriptions once")
     return {k.strip().upper(): [t.strip() for t in v] for k, v in data.items()}
 
 
