@@ -219,6 +219,17 @@ def test_bad_options(params: dict[str, object], message: str) -> None:
         create_strategy("lora", params)
 
 
+@pytest.mark.parametrize("params", [{"target_modules": "q_proj,v_prj"},
+                                    {"modules_to_save": "lm_haed"}])
+def test_a_module_the_base_model_lacks_is_an_error(tiny_decoder: str,
+                                                   params: dict[str, str]) -> None:
+    """peft adapts the modules it finds and drops the others' names without a word."""
+    typo = next(iter(params.values())).split(",")[-1]
+    with pytest.raises(StrategyError, match=rf"lora: the base model has no module '{typo}'; "
+                                            r"its modules include .*q_proj"):
+        tiny(tiny_decoder, epochs=1, **params).fit(*rows(NAMES[:2]))
+
+
 def test_training_batches_rows_of_similar_length(tiny_decoder: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Prompts run from about 90 to 230 tokens; batched at random a third of the

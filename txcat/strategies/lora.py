@@ -195,6 +195,7 @@ class LoraStrategy(Strategy):
         torch.manual_seed(s.seed)
         base = self._load_base()
         self.labels_ = sorted(set(labels))
+        _check_modules(base, [*_names(s.target_modules), *_names(s.modules_to_save)])
         config = LoraConfig(
             task_type=TaskType.CAUSAL_LM, r=s.r, lora_alpha=s.alpha, lora_dropout=s.dropout,
             target_modules=_names(s.target_modules) or None,
@@ -356,6 +357,23 @@ def bundled_decoder() -> str | None:
 
 def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _check_modules(model: Any, names: Sequence[str]) -> None:
+    """Each module named for adapters or training must be in the model, as peft finds
+    them (the name, or its end after a dot): peft drops a name it does not find
+    without a word, as long as another one is found."""
+    from txcat.wording import listed
+
+    found = [n for n, _ in model.named_modules()]
+    absent = [name for name in names
+              if not any(n == name or n.endswith("." + name) for n in found)]
+    if absent:
+        leaves = sorted({n.rpartition(".")[2] for n, m in model.named_modules()
+                         if n and not any(m.children())})
+        raise StrategyError(f"lora: the base model has no module "
+                            f"{', '.join(repr(a) for a in absent)}; its modules include "
+                            f"{listed(leaves, 12)}")
 
 
 @hookimpl
