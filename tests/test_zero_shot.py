@@ -16,7 +16,7 @@ from helpers import SAMPLES
 from tiny_models import build_tiny_bert
 
 from txcat.cli import main
-from txcat.errors import StrategyError
+from txcat.errors import ModelError, StrategyError
 from txcat.modeldir import load_model, save_model
 from txcat.strategies.zero_shot import ZeroShotStrategy
 from txcat.transactions import Transaction
@@ -85,6 +85,23 @@ def test_an_encoder_named_by_a_relative_path_loads_from_any_folder(
     save_model(m, tmp_path / "zs")
     monkeypatch.chdir(tmp_path)
     assert load_model(tmp_path / "zs").predict([tx("Padaria Sol")]) == ["NECESSIDADE"]
+
+
+def test_a_saved_model_whose_encoder_cannot_be_loaded_says_where_to_name_a_copy(
+        setup: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """classify has no --base-model, which the message told the user to pass."""
+    import huggingface_hub
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    save_model(model(setup), tmp_path / "zs")
+    manifest_path = tmp_path / "zs" / "txcat.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["params"]["base_model"] = "someorg/bert-pt"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError) as error:
+        load_model(tmp_path / "zs")
+    assert "pass the folder as base_model in " + str(manifest_path) in str(error.value)
+    assert "--base-model" not in str(error.value)
 
 
 def test_labels_without_a_description_are_refused(setup: tuple[str, str]) -> None:

@@ -306,9 +306,11 @@ class LoraStrategy(Strategy):
     def load(cls, directory: Path, params: dict[str, Any], labels: list[str]) -> LoraStrategy:
         from peft import PeftModel
 
+        from txcat.modeldir import MANIFEST
+
         strategy = cls(**cls.saved_params(params))
         strategy._setup()
-        base = strategy._load_base()
+        base = strategy._load_base(local_option=f"base_model in {directory / MANIFEST}")
         try:
             strategy.model_ = PeftModel.from_pretrained(base, str(directory))
         except (OSError, ValueError) as exc:

@@ -280,6 +280,7 @@ class ZeroShotStrategy(Strategy):
              labels: list[str]) -> ZeroShotStrategy:
         import numpy as np
 
+        from txcat.modeldir import MANIFEST
         from txcat.strategies.neural import default_encoder
 
         strategy = cls(**params)
@@ -291,7 +292,8 @@ class ZeroShotStrategy(Strategy):
         if strategy.settings.llm:
             strategy.template_ = (directory / TEMPLATE_FILE).read_text(encoding="utf-8")
             return strategy
-        strategy._load_encoder(strategy.settings.base_model or default_encoder())
+        strategy._load_encoder(strategy.settings.base_model or default_encoder(),
+                               local_option=f"base_model in {directory / MANIFEST}")
         strategy.description_embeddings_ = np.load(directory / EMBEDDINGS_FILE,
                                                    allow_pickle=False)
         owners = [i for i, label in enumerate(strategy.labels_)
