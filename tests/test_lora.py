@@ -105,6 +105,20 @@ def test_a_base_model_named_by_a_relative_path_loads_from_any_folder(
                                model.predict_proba(txs), atol=1e-5)
 
 
+def test_adapters_missing_some_of_their_weights_are_refused(fitted: LoraStrategy,
+                                                            tmp_path: Path) -> None:
+    """peft only warned, and the missing adapters stayed as initialised (no effect)."""
+    lost = "layers.1."
+    from safetensors.torch import load_file, save_file
+
+    save_model(fitted, tmp_path / "m")
+    weights = tmp_path / "m" / "adapter_model.safetensors"
+    save_file({k: v for k, v in load_file(weights).items() if lost not in k}, weights,
+              metadata={"format": "pt"})
+    with pytest.raises(ModelError, match=rf"adapter weights lack .*{lost}"):
+        load_model(tmp_path / "m")
+
+
 @pytest.mark.filterwarnings("error::UserWarning")  # peft's 'no config file' on save
 def test_a_gguf_file_is_a_base_model_and_its_adapters_load_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from txcat.hookspecs import hookimpl
 from txcat.strategies.base import Strategy, check_settings, validate_training
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
+from txcat.wording import listed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -312,10 +314,16 @@ class LoraStrategy(Strategy):
         strategy._setup()
         base = strategy._load_base(local_option=f"base_model in {directory / MANIFEST}")
         try:
-            strategy.model_ = PeftModel.from_pretrained(base, str(directory))
+            with warnings.catch_warnings():  # told below, as an error
+                warnings.filterwarnings("ignore", "Found missing adapter keys")
+                strategy.model_ = PeftModel.from_pretrained(base, str(directory))
         except (OSError, ValueError) as exc:
             raise ModelError(f"{directory}: LoRA adapters missing or not for this base model "
                              f"({type(exc).__name__}: {exc})") from None
+        missing = _missing_adapter_weights(strategy.model_, directory)
+        if missing:  # peft leaves them as initialised: adapters with no effect
+            raise ModelError(f"{directory}: the adapter weights lack {listed(missing)}; "
+                             "train it again")
         strategy.model_.to(strategy.device_).eval()
         strategy.labels_ = list(labels)
         return strategy
@@ -361,12 +369,21 @@ def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
 
 
+def _missing_adapter_weights(model: Any, directory: Path) -> list[str]:
+    """The weights the adapters need (as ``save`` writes them) that their file lacks."""
+    from peft.utils import get_peft_model_state_dict
+    from safetensors import safe_open
+
+    with safe_open(str(directory / "adapter_model.safetensors"), "pt") as weights:
+        saved = set(weights.keys())
+    needed = get_peft_model_state_dict(model, save_embedding_layers=False)
+    return sorted(set(needed) - saved)
+
+
 def _check_modules(model: Any, names: Sequence[str]) -> None:
     """Each module named for adapters or training must be in the model, as peft finds
     them (the name, or its end after a dot): peft drops a name it does not find
     without a word, as long as another one is found."""
-    from txcat.wording import listed
-
     found = [n for n, _ in model.named_modules()]
     absent = [name for name in names
               if not any(n == name or n.endswith("." + name) for n in found)]
