@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 from pathlib import Path
 
@@ -335,6 +336,12 @@ def test_an_unreachable_hub_fails_at_once_instead_of_retrying(
     ({"precision": "fp8"}, "precision must be"),
     ({"augment": 1.5}, "augment must be"),
     ({"layers": 3}, "unknown parameter 'layers'"),
+    ({"learning_rate": -1e-5}, "learning_rate must not be negative"),
+    # accepted before: no learning at all, a learning rate that never peaks, patience 0
+    # meaning 1
+    ({"learning_rate": 0}, "learning_rate must be above 0"),
+    ({"warmup_fraction": 2}, r"warmup_fraction must be in \[0, 1\)"),
+    ({"patience": 0}, "patience must be at least 1"),
 ])
 def test_bad_options_are_strategy_errors(params: dict[str, object], message: str) -> None:
     with pytest.raises(StrategyError, match=message):
@@ -474,3 +481,17 @@ def test_a_device_this_machine_lacks_is_a_clear_error(tiny_base: str,
     with pytest.raises(StrategyError, match=r"device cuda was asked for, but torch here "
                                             r"sees no CUDA GPU; use device=auto or cpu"):
         model.fit(txs, labels)
+
+
+def test_too_few_rows_for_a_validation_split_is_said(
+        tiny_base: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Early stopping needs held-out merchants; with 12 rows there are none, and every
+    epoch is trained. That was silent: a user asking for patience got none."""
+    caplog.set_level(logging.INFO, logger="txcat")
+    model = tiny(tiny_base, epochs=2, validation_fraction=0.2).fit(*rows(NAMES[:4]))
+    assert all("validation_loss" not in record for record in model.history_)
+    assert "too few rows for a validation split" in caplog.text
+    assert "training all 2 epochs without early stopping" in caplog.text
+    caplog.clear()
+    tiny(tiny_base, epochs=1, validation_fraction=0.0).fit(*rows(NAMES[:4]))
+    assert "validation split" not in caplog.text  # none was asked for

@@ -244,6 +244,9 @@ def test_a_chat_template_is_required_when_asked_for(tiny_decoder: str) -> None:
     ({"batch_size": 0}, "at least 1"),
     ({"validation_fraction": 1.0}, r"validation_fraction must be in \[0, 0.5\)"),
     ({"validation_fraction": 1.5}, r"validation_fraction must be in \[0, 0.5\)"),
+    ({"learning_rate": 0}, "learning_rate must be above 0"),  # trained nothing
+    ({"alpha": 0}, "alpha must be above 0"),  # adapters scaled to nothing
+    ({"patience": 0}, "patience must be at least 1"),
 ])
 def test_bad_options(params: dict[str, object], message: str) -> None:
     from txcat.plugins import create_strategy
@@ -303,3 +306,14 @@ def test_gradient_checkpointing_trains_the_same_model_in_less_memory(
                                [h["train_loss"] for h in plain.history_], rtol=1e-4)
     np.testing.assert_allclose(checkpointed.predict_proba(txs), plain.predict_proba(txs),
                                atol=1e-4)
+
+
+def test_too_few_rows_for_a_validation_split_is_said(
+        tiny_decoder: str, caplog: pytest.LogCaptureFixture) -> None:
+    """As for bert: early stopping asked for and silently not done."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="txcat")
+    model = tiny(tiny_decoder, epochs=1, validation_fraction=0.2).fit(*rows(NAMES[:3]))
+    assert "validation_loss" not in model.history_[0]
+    assert "lora: too few rows for a validation split" in caplog.text

@@ -195,6 +195,16 @@ def check_max_length(params: dict[str, Any], strategy: str) -> None:
                             "and one of the row's)")
 
 
+def check_above_zero(params: dict[str, Any], strategy: str, names: Sequence[str]) -> None:
+    """Settings where 0 is accepted by torch and peft but trains nothing (a learning rate,
+    LoRA's alpha) or means what 1 means (patience): refused rather than silently so.
+    Negative values are refused by :func:`check_settings`."""
+    for name in names:
+        if params.get(name) == 0:
+            least = "at least 1" if name == "patience" else "above 0"
+            raise StrategyError(f"{strategy}: {name} must be {least}")
+
+
 #: The ``device`` values of the torch strategies: torch's names for where to run.
 DEVICE = re.compile(r"auto|cpu|cuda(?::\d+)?|mps")
 

@@ -34,6 +34,7 @@ from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
 from txcat.strategies.base import (
     Strategy,
+    check_above_zero,
     check_max_length,
     check_saved_labels,
     check_settings,
@@ -104,6 +105,9 @@ class BertStrategy(Strategy):
             raise StrategyError("bert: augment must be in [0, 1]")
         if params.get("epochs", 1) < 1 or params.get("batch_size", 1) < 1:
             raise StrategyError("bert: epochs and batch_size must be at least 1")
+        if not 0 <= params.get("warmup_fraction", 0.1) < 1:  # else the rate never peaks
+            raise StrategyError("bert: warmup_fraction must be in [0, 1)")
+        check_above_zero(params, cls.name, ("learning_rate", "patience"))
         check_max_length(params, cls.name)
 
     # -- helpers ---------------------------------------------------------------------
@@ -196,6 +200,10 @@ class BertStrategy(Strategy):
         printed_ids = self._printed_variants(first) if s.augment else ids
         chooser = random.Random(s.seed + 1)
         train_idx, val_idx = _validation_split(y, groups, s.validation_fraction, s.seed)
+        if s.validation_fraction > 0 and not val_idx:
+            logger.info("bert: too few rows for a validation split (it needs 20 distinct "
+                        "texts, 5 merchants and 2 of each label); training all %d epochs "
+                        "without early stopping", s.epochs)
         steps = s.epochs * math.ceil(len(train_idx) / s.batch_size)
         optimizer = torch.optim.AdamW(self.model_.parameters(), lr=s.learning_rate,
                                       weight_decay=s.weight_decay)

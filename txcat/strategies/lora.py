@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
-from txcat.strategies.base import Strategy, check_settings, validate_training
+from txcat.strategies.base import (
+    Strategy,
+    check_above_zero,
+    check_settings,
+    validate_training,
+)
 from txcat.strategies.early_stopping import EarlyStopping
 from txcat.transactions import Transaction
 from txcat.wording import listed
@@ -107,6 +112,7 @@ class LoraStrategy(Strategy):
             raise StrategyError("lora: r, epochs and batch_size must be at least 1")
         if not 0 <= params.get("validation_fraction", 0.1) < 0.5:
             raise StrategyError("lora: validation_fraction must be in [0, 0.5)")
+        check_above_zero(params, cls.name, ("learning_rate", "alpha", "patience"))
 
     # -- prompts and scoring (shared with the hf: LLM backend) ------------------------
     def _scorer(self) -> LabelScorer:
@@ -218,6 +224,9 @@ class LoraStrategy(Strategy):
         rng.shuffle(examples)
         cut = int(len(examples) * s.validation_fraction) if len(examples) >= 20 else 0
         validation, train = examples[:cut], examples[cut:]
+        if s.validation_fraction > 0 and not validation:
+            logger.info("lora: too few rows for a validation split (it needs 20 distinct "
+                        "rows); training all %d epochs without early stopping", s.epochs)
         steps = s.epochs * math.ceil(len(train) / s.batch_size)
         optimizer = torch.optim.AdamW([p for p in self.model_.parameters() if p.requires_grad],
                                       lr=s.learning_rate)
