@@ -105,6 +105,23 @@ def test_a_base_model_named_by_a_relative_path_loads_from_any_folder(
                                model.predict_proba(txs), atol=1e-5)
 
 
+def test_a_base_model_moved_after_training_is_named_with_where_to_fix_it(
+        tiny_decoder: str, tmp_path: Path) -> None:
+    """The manifest records the base's folder; after it moved, 'no such folder' alone
+    did not say that the model folder's txcat.json is where to point at the new place."""
+    import shutil
+
+    base = tmp_path / "base"
+    shutil.copytree(tiny_decoder, base)
+    save_model(tiny(str(base), epochs=1).fit(*rows(NAMES[:3])), tmp_path / "m")
+    base.rename(tmp_path / "moved")
+    with pytest.raises(ModelError) as excinfo:
+        load_model(tmp_path / "m")
+    message = str(excinfo.value)
+    assert f"{base}" in message and "no such folder" in message
+    assert f"if it moved, set base_model in {tmp_path / 'm' / 'txcat.json'}" in message
+
+
 def test_adapters_missing_some_of_their_weights_are_refused(fitted: LoraStrategy,
                                                             tmp_path: Path) -> None:
     """peft only warned, and the missing adapters stayed as initialised (no effect)."""

@@ -321,7 +321,8 @@ class LoraStrategy(Strategy):
 
         strategy = cls(**cls.saved_params(params))
         strategy._setup()
-        base = strategy._load_base(local_option=f"base_model in {directory / MANIFEST}")
+        base = strategy._load_base(local_option=f"base_model in {directory / MANIFEST}",
+                                  recorded=True)
         try:
             with warnings.catch_warnings():  # told below, as an error
                 warnings.filterwarnings("ignore", "Found missing adapter keys")

@@ -100,9 +100,12 @@ def autocast(device: Any, enabled: bool) -> AbstractContextManager[Any]:
 
 
 def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
-                    local_option: str = "--base-model DIR", **kwargs: Any) -> Any:
+                    local_option: str = "--base-model DIR", recorded: bool = False,
+                    **kwargs: Any) -> Any:
     """``loader.from_pretrained(name)`` with a message a user can act on when it fails:
-    ``local_option`` is how the user points at a downloaded copy instead.
+    ``local_option`` is how the user points at a downloaded copy instead. ``recorded``:
+    ``name`` was read from a saved model, not typed now, so a folder that is gone may
+    have moved since.
 
     A Hub id is looked up in the local cache first; the Hub is asked only when the
     cache lacks it and answers at all, since huggingface_hub retries an unreachable
@@ -117,7 +120,8 @@ def load_pretrained(loader: Callable[..., Any], name: str, what: str, *,
     local = os.path.exists(name)
     if not local and _is_a_path(shown):
         kind = "file" if name.lower().endswith(".gguf") else "folder"
-        raise ModelError(f"cannot load {what} {shown!r}: no such {kind} (OSError)")
+        moved = f"; if it moved, set {local_option} to where it is now" if recorded else ""
+        raise ModelError(f"cannot load {what} {shown!r}: no such {kind} (OSError){moved}")
     reached = False
     try:
         if local or kwargs.get("local_files_only"):

@@ -293,7 +293,8 @@ class ZeroShotStrategy(Strategy):
             strategy.template_ = (directory / TEMPLATE_FILE).read_text(encoding="utf-8")
             return strategy
         strategy._load_encoder(strategy.settings.base_model or default_encoder(),
-                               local_option=f"base_model in {directory / MANIFEST}")
+                               local_option=f"base_model in {directory / MANIFEST}",
+                               recorded=True)
         strategy.description_embeddings_ = np.load(directory / EMBEDDINGS_FILE,
                                                    allow_pickle=False)
         owners = [i for i, label in enumerate(strategy.labels_)
