@@ -139,3 +139,32 @@ def test_classify_with_zero_shot_needs_no_labeled_rows() -> None:
     rows = result.stdout.splitlines()
     assert rows[0] == "código,informação" and len(rows) == 11
     assert {r.split(",")[1] for r in rows[1:]} <= {"LAZER", "NECESSIDADE", "TRABALHO"}
+
+
+def test_train_warns_of_exactly_the_labels_the_model_cannot_answer(
+        setup: tuple[str, str], tmp_path: Path) -> None:
+    """zero-shot's labels come from its descriptions, not from rows: a label with a
+    description but no row was said to be one 'this model can never answer'."""
+    base, _ = setup
+    descriptions = tmp_path / "d.json"
+    descriptions.write_text(json.dumps({**DESCRIPTIONS, "OUTRO": ["saida | loja x"]}),
+                            encoding="utf-8")
+    labeled = tmp_path / "l.csv"
+    labeled.write_text("data,valor,codigo,descricao,label\n"
+                       "03/09/2024,-5.00,a1,Padaria Sol,NECESSIDADE\n"
+                       "04/09/2024,-9.00,a2,Pizzaria Bella,LAZER\n", encoding="utf-8")
+    common = ["train", str(labeled), "--strategy", "zero-shot", "-p", f"base_model={base}",
+              "-p", "device=cpu"]
+    result = CliRunner().invoke(main, [*common, "-p", f"descriptions_file={descriptions}",
+                                       "--labels", "LAZER,NECESSIDADE,TRABALHO,OUTRO",
+                                       "-o", str(tmp_path / "m1")])
+    assert result.exit_code == 0, result.output
+    assert "never answer" not in result.stderr  # TRABALHO and OUTRO have descriptions
+    assert json.loads((tmp_path / "m1" / "txcat.json").read_text())["labels"] == [
+        "LAZER", "NECESSIDADE", "OUTRO", "TRABALHO"]
+    result = CliRunner().invoke(main, [*common, "-p", f"descriptions_file={setup[1]}",
+                                       "--labels", "LAZER,NECESSIDADE,TRABALHO,OUTRO",
+                                       "-o", str(tmp_path / "m2")])
+    assert "TRABALHO" not in result.stderr  # described: zero-shot answers it
+    assert "OUTRO never appears in the training rows: this model can never answer it" \
+        in result.stderr

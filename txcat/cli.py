@@ -487,9 +487,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
         data = read_labeled(files, label_column=label_column, labels=labels,
                             overrides=_overrides(columns))
         log = logging.getLogger("txcat")
-        for label in check_trainable(data, labels):
-            log.warning("%s never appears in the training rows: this model can never "
-                        "answer it", label)
+        unseen = check_trainable(data, labels)
         _warn_labeled_two_ways(data)
         log.info("training %s on %d rows from %s", strategy, len(data.labels),
                  counted(len(data.sources), "file"))
@@ -516,6 +514,10 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
                                 f"{'is' if one else 'are'} not in the label set "
                                 f"({', '.join(labels)}); add {'it' if one else 'them'} with "
                                 f"--labels, or leave {'it' if one else 'them'} out")
+        for label in unseen:  # zero-shot answers a label it has a description of
+            if label not in model.labels_:
+                log.warning("%s never appears in the training rows: this model can never "
+                            "answer it", label)
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
 
