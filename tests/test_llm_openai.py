@@ -295,6 +295,23 @@ def test_key_and_placeholder(server: LLMServer, monkeypatch: pytest.MonkeyPatch)
     assert isinstance(ollama, OpenAIBackend) and ollama.remote is False
 
 
+def test_ollama_without_a_base_url_gets_no_openai_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ollama:MODEL talks to localhost:11434, where any local process may listen: the
+    OpenAI key goes to OpenAI only, as with --llm-base-url."""
+    from txcat.llm.prompting import PromptSettings, make_llm
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-openai-key")
+    monkeypatch.delenv("TXCAT_LLM_API_KEY", raising=False)
+    for llm in (make_llm(PromptSettings(llm="ollama:llama3")),
+                make_backend("ollama:llama3", BackendOptions(cache_dir=""))):
+        assert isinstance(llm, OpenAIBackend)
+        assert llm.options.base_url == "http://localhost:11434/v1"
+        assert llm._api_key == "not-needed"
+    monkeypatch.setenv("TXCAT_LLM_API_KEY", "local-key")
+    local = make_llm(PromptSettings(llm="ollama:llama3"))
+    assert isinstance(local, OpenAIBackend) and local._api_key == "local-key"
+
+
 @pytest.mark.parametrize(("url", "local"), [
     ("http://localhost:11434/v1", True), ("http://127.0.0.1:8000/v1", True),
     ("http://[::1]:8080/v1", True), ("https://api.openai.com/v1", False),

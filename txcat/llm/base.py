@@ -123,4 +123,6 @@ def make_backend(spec: str, options: BackendOptions | None = None) -> LLMBackend
 
     if kind == "ollama" and not options.base_url:
         options.base_url = "http://localhost:11434/v1"
+        if options.api_key_env == "OPENAI_API_KEY":  # the OpenAI key goes to OpenAI only
+            options.api_key_env = "TXCAT_LLM_API_KEY"
     return OpenAIBackend(model, options)
