@@ -154,3 +154,15 @@ def test_a_model_trained_with_no_redact_says_so_each_time_it_sends(server: LLMSe
     assert result.exit_code == 0, result.output
     assert ("was trained with --no-redact: rows go to the LLM with personal data unmasked; "
             "train it again without --no-redact to mask them") in result.stderr
+
+
+def test_a_prompt_template_not_in_utf8_is_a_one_line_error(server: LLMServer,
+                                                           tmp_path: Path) -> None:
+    template = tmp_path / "modelo.txt"
+    template.write_bytes("Rótulos: $labels\n$descriptions\n".encode("cp1252"))
+    code, _, err = classify(server, "--strategy", "zero-shot", "--prompt-template",
+                            str(template))
+    assert code == 1
+    assert err == (f"txcat: error: {template}: the prompt template is not UTF-8 text "
+                   "(byte 0xf3 at position 2); save it as UTF-8\n")
+    assert server.count == 0

@@ -66,6 +66,10 @@ def load_template(path: str, default: str) -> str:
     except OSError as exc:
         raise StrategyError(f"{path}: cannot read the prompt template ({exc.strerror})") \
             from None
+    except UnicodeDecodeError as exc:
+        raise StrategyError(f"{path}: the prompt template is not UTF-8 text (byte "
+                            f"0x{exc.object[exc.start]:02x} at position {exc.start + 1}); "
+                            "save it as UTF-8") from None
 
 
 def render(template: str, **values: str) -> str:
