@@ -445,6 +445,13 @@ LEAKS = [
     ("PIX JOAO TEL 113456-7890", "3456-7890", "[TELEFONE]"),
     ("PIX JOAO FONE: 1134567890", "4567890", "[TELEFONE]"),
     ("PIX joao@123.com", "joao@", "[EMAIL]"),
+    # The LLM helper's finds: 'CTA' and 'C/' with the account's kind after them.
+    ("TED CTA CORRENTE 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CTA. POUPANCA 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CTA.CORRENTE 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED C/CORRENTE 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED C. CORRENTE 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CONTA POUP 12345-6 ANA", "12345", "[CONTA]"),
 ]
 
 

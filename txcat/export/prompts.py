@@ -85,8 +85,10 @@ _ND = r"(?![\d])"  # no digit just after
 _SEP = r"(?:\s?[.-]\s?|\s)?"
 _ACCOUNT = r"\d[\d.]{3,}(?:-[\dxX])?(?!\w)"  # 4 digits or more: 'CONTA 10 BAR' is a name
 _AGENCY = r"\d{3,}(?:-[\dxX])?(?!\w)"  # 3 digits or more: '123MILHAS' is a name
-_ACCOUNT_WORD = (r"(?:conta(?:[\s-]+(?:corrente|de\s+pagamento|pagamento|digital|"
-                 r"poupan[cç]a|sal[aá]rio))?|c/c|c\.c\.?|cc|cta\.?)")
+_ACCOUNT_KIND = r"(?:corrente|de\s+pagamento|pagamento|digital|poupan[cç]a|poup\.?|sal[aá]rio)"
+# 'Conta Poupança', 'CTA CORRENTE', 'CTA.CORRENTE', 'C/CORRENTE', 'C. CORRENTE', 'C/C', 'CC'.
+_ACCOUNT_WORD = (r"(?:(?:conta|cta\.?)(?:[\s.-]*" + _ACCOUNT_KIND + r")?|c[/.]\s*" +
+                 _ACCOUNT_KIND + r"|c/c|c\.c\.?|cc)")
 _NUMBER_WORD = r"(?:n[º°o.]\s*)?"  # 'Conta nº 12345-6'
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL'). The match
