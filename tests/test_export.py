@@ -452,6 +452,10 @@ LEAKS = [
     ("TED C/CORRENTE 12345-6 ANA", "12345", "[CONTA]"),
     ("TED C. CORRENTE 12345-6 ANA", "12345", "[CONTA]"),
     ("TED CONTA POUP 12345-6 ANA", "12345", "[CONTA]"),
+    # An RG written with its state first, as Minas Gerais and others print it.
+    ("PIX ENVIADO RG MG-12.345.678 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG: SP 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG MG12345678 JOSE", "12345678", "[DOCUMENTO]"),
 ]
 
 

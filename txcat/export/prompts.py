@@ -101,8 +101,9 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
      "[CHAVE]"),
     # CNPJ: 12.345.678/0001-90, its 14 digits bare, and mixes of the two.
     (re.compile(_D + r"\d{2}\.?\d{3}\.?\d{3}\s?/?\s?\d{4}[-\s]?\d{2}" + _ND), "[CNPJ]"),
-    # RG, PIS/PASEP, NIS after their label word.
-    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b\.?\s*" + _NUMBER_WORD + r":?\s*)"
+    # RG, PIS/PASEP, NIS after their label word; an RG's state may come first ('MG-').
+    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b\.?\s*" + _NUMBER_WORD +
+                r":?\s*(?:[a-z]{2}[\s-]?)?)"
                 r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
     # CPF: 123.456.789-00 and other separators or none, banks' masked forms
     # (***.456.789-**, XXX456789XX), 11 bare digits. A letter may touch it ('PIX123...').
