@@ -61,6 +61,8 @@ class Recorder:
     raw: list[bytes] = field(default_factory=list)
     raw_headers: list[bytes] = field(default_factory=list)
     answered: int = 0
+    in_flight: int = 0  # chat requests being answered now...
+    most_in_flight: int = 0  # ...and the most there ever were at once
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -118,6 +120,16 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                                           "param": param, "code": None}}, headers)
 
         def do_POST(self) -> None:
+            with recorder.lock:
+                recorder.in_flight += 1
+                recorder.most_in_flight = max(recorder.most_in_flight, recorder.in_flight)
+            try:
+                self._answer()
+            finally:
+                with recorder.lock:
+                    recorder.in_flight -= 1
+
+        def _answer(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             body = json.loads(raw)
             with recorder.lock:

@@ -13,7 +13,9 @@ from helpers import SAMPLES
 from llm_server import LLMServer, keyword_label, rows_of, serve
 
 from txcat.cli import main
+from txcat.plugins import create_strategy
 from txcat.strategies.zero_shot import ZeroShotStrategy
+from txcat.transactions import Transaction
 
 pytest.importorskip("openai")
 
@@ -166,3 +168,21 @@ def test_a_prompt_template_not_in_utf8_is_a_one_line_error(server: LLMServer,
     assert err == (f"txcat: error: {template}: the prompt template is not UTF-8 text "
                    "(byte 0xf3 at position 2); save it as UTF-8\n")
     assert server.count == 0
+
+
+@pytest.mark.parametrize("name", ["zero-shot", "few-shot"])
+def test_prompt_strategies_keep_concurrency_requests_in_flight(server: LLMServer,
+                                                               name: str) -> None:
+    """A statement of many batches is not labeled one request at a time: ``concurrency``
+    (default 4) requests go out at once."""
+    server.behaviour.delay = 0.5
+    txs = [Transaction(description=f"Compra no débito - {merchant}", amount=-10.0)
+           for merchant in ("Padaria Sol", "Posto Shell", "Bar do Alemão", "Mercado Bom",
+                            "Estacionamento Centro", "Cinema Center")]
+    labels = [keyword_label(tx.description) for tx in txs]
+    params = {"llm": "openai:fake-model", "llm_base_url": server.base_url, "batch_size": 2,
+              "concurrency": 3, **({"selector": "tfidf"} if name == "few-shot" else {})}
+    strategy = create_strategy(name, params).fit(txs, labels)
+    proba = strategy.predict_proba(txs)
+    assert [strategy.labels_[i] for i in proba.argmax(axis=1)] == labels
+    assert server.count == 3 and server.recorder.most_in_flight == 3

@@ -69,6 +69,8 @@ class LLMBackend(ABC):
 
     #: Whether prompts leave the machine (then personal data is redacted by default).
     remote: bool = False
+    #: Whether :meth:`choose` may run in several threads at once (requests to a server).
+    concurrent: bool = False
 
     def __init__(self, model: str, options: BackendOptions) -> None:
         self.model = model

@@ -152,6 +152,7 @@ class OpenAIBackend(LLMBackend):
     """Chat completions on any OpenAI-compatible server (``openai:MODEL``, ``ollama:MODEL``)."""
 
     remote = True
+    concurrent = True
 
     def __init__(self, model: str, options: BackendOptions) -> None:
         super().__init__(model, options)

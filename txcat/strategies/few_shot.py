@@ -181,6 +181,8 @@ class FewShotStrategy(Strategy):
                       examples="\n".join(lines))
 
     def predict_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
+        from concurrent.futures import ThreadPoolExecutor
+
         import numpy as np
 
         self.check_fitted()
@@ -190,16 +192,28 @@ class FewShotStrategy(Strategy):
         chosen = self.select(transactions)
         out = np.zeros((len(transactions), len(self.labels_)))
         size = self.settings.batch_size
+        batches: list[tuple[str, list[str]]] = []
         for start in range(0, len(transactions), size):
             batch = range(start, min(start + size, len(transactions)))
             examples: list[int] = []
             for i in batch:  # the union of the batch's examples, at most 3k
                 examples += [e for e in chosen[i] if e not in examples]
-            system = self.prompt_for(examples[: 3 * self.settings.k])
-            rows = [row_line(transactions[i]) for i in batch]
-            out[start : start + len(rows)] = ask(backend, system, rows, self.labels_)
-            if self.progress is not None:
-                self.progress("predict", start + len(rows), len(transactions))
+            batches.append((self.prompt_for(examples[: 3 * self.settings.k]),
+                            [row_line(transactions[i]) for i in batch]))
+        # Each batch has its own prompt: ``concurrency`` of them are asked at once.
+        workers = min(self.settings.concurrency, len(batches)) if backend.concurrent else 1
+        executor = ThreadPoolExecutor(max_workers=max(1, workers),
+                                      thread_name_prefix="txcat-few-shot")
+        try:
+            done = 0
+            for proba in executor.map(lambda job: ask(backend, job[0], job[1], self.labels_),
+                                      batches):
+                out[done : done + len(proba)] = proba
+                done += len(proba)
+                if self.progress is not None:
+                    self.progress("predict", done, len(transactions))
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
         self.usage_ = report_usage(backend)
         return out
 

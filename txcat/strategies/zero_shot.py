@@ -217,19 +217,14 @@ class ZeroShotStrategy(Strategy):
         return self
 
     def _llm_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
-        import numpy as np
-
         backend = make_llm(self.settings)
         described = "\n".join(f"{label}: " + "; ".join(self.descriptions_[label]) + "."
                                for label in self.labels_)
         system = render(self.template_, labels=", ".join(self.labels_),
                         descriptions=described or label_descriptions(self.labels_),
                         examples="")
-        out = np.zeros((len(transactions), len(self.labels_)))
-        size = self.settings.batch_size
-        for start in range(0, len(transactions), size):
-            rows = [row_line(tx) for tx in transactions[start : start + size]]
-            out[start : start + len(rows)] = ask(backend, system, rows, self.labels_)
+        # All rows at once: the backend sends them in batches, ``concurrency`` at a time.
+        out = ask(backend, system, [row_line(tx) for tx in transactions], self.labels_)
         self.usage_ = report_usage(backend)
         return out
 
