@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,3 +190,33 @@ def test_prompt_strategies_keep_concurrency_requests_in_flight(server: LLMServer
     proba = strategy.predict_proba(txs)
     assert [strategy.labels_[i] for i in proba.argmax(axis=1)] == labels
     assert server.count == 3 and server.recorder.most_in_flight == 3
+
+
+def test_ctrl_c_stops_at_once_while_requests_are_in_flight(server: LLMServer,
+                                                           tmp_path: Path) -> None:
+    """Requests in flight at Ctrl-C are abandoned, not waited for (up to the timeout, 60 s,
+    times the retries, against a server that hangs)."""
+    server.behaviour.delay = 60
+    lines = (SAMPLES / "extrato.csv").read_text(encoding="utf-8").splitlines()
+    body = [line.replace(line.split(",")[2], f"id{n}", 1)
+            for n, line in enumerate(lines[1:] * 15)]
+    statement = tmp_path / "extrato.csv"
+    statement.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")  # 3 batches
+    txcat = subprocess.Popen(
+        [sys.executable, "-m", "txcat", "classify", str(statement), "--strategy", "zero-shot",
+         "--llm", "openai:fake-model", "--llm-base-url", server.base_url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TXCAT_CACHE_DIR": str(tmp_path)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 30
+        while server.recorder.in_flight < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.recorder.in_flight == 3
+        txcat.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _, err = txcat.communicate(timeout=30)
+        assert time.monotonic() - start < 5
+    finally:
+        txcat.kill()
+    assert txcat.returncode == 130 and err == "txcat: interrupted\n"

@@ -9,10 +9,12 @@ never a made-up label).
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from txcat.errors import StrategyError, TxcatError
 
@@ -82,6 +84,45 @@ class LLMBackend(ABC):
                labels: Sequence[str]) -> list[dict[str, float] | None]:
         """For each row text, ``{label: probability}`` over ``labels``, or None when no
         valid label came back after one retry."""
+
+
+_Job = TypeVar("_Job")
+_Result = TypeVar("_Result")
+
+
+def in_threads(function: Callable[[_Job], _Result], jobs: Sequence[_Job],
+               workers: int) -> Iterator[_Result]:
+    """``function(job)`` for each job, ``workers`` at a time, yielded in the jobs' order.
+
+    The threads are daemons and nobody waits for them: when a job fails, or the run is
+    interrupted (Ctrl-C), no new job starts and the requests in flight are abandoned,
+    instead of being waited for (up to the timeout times the retries each).
+    """
+    if workers <= 1 or len(jobs) <= 1:  # here, in this thread
+        yield from map(function, jobs)
+        return
+    futures: list[Future[_Result]] = [Future() for _ in jobs]
+    pending = iter(range(len(jobs)))
+    lock, stop = threading.Lock(), threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            with lock:
+                i = next(pending, None)
+            if i is None:
+                return
+            try:
+                futures[i].set_result(function(jobs[i]))
+            except BaseException as exc:  # handed to the caller by result()
+                futures[i].set_exception(exc)
+
+    for _ in range(min(workers, len(jobs))):
+        threading.Thread(target=work, name="txcat-llm", daemon=True).start()
+    try:
+        for future in futures:
+            yield future.result()
+    finally:
+        stop.set()
 
 
 def parse_spec(spec: str) -> tuple[str, str]:

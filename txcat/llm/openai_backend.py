@@ -27,12 +27,11 @@ import os
 import re
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlparse
 
 from txcat.export.prompts import redact
-from txcat.llm.base import BackendOptions, LLMBackend, LLMError
+from txcat.llm.base import BackendOptions, LLMBackend, LLMError, in_threads
 from txcat.llm.cache import ResponseCache, request_key
 
 logger = logging.getLogger(__name__)
@@ -189,21 +188,10 @@ class OpenAIBackend(LLMBackend):
             rows = [redact(row) for row in rows]
         size = max(1, self.options.batch_size)
         batches = [list(rows[i:i + size]) for i in range(0, len(rows), size)]
-        workers = max(1, min(self.options.concurrency, len(batches)))
         chosen: list[str | None] = []
-        if workers == 1:
-            for batch in batches:
-                chosen.extend(self._label_batch(system, batch, labels))
-        else:
-            executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="txcat-llm")
-            futures: list[Future[list[str | None]]] = []
-            try:
-                futures = [executor.submit(self._label_batch, system, batch, labels)
-                           for batch in batches]
-                for future in futures:
-                    chosen.extend(future.result())
-            finally:
-                executor.shutdown(wait=True, cancel_futures=True)
+        for answers in in_threads(lambda batch: self._label_batch(system, batch, labels),
+                                  batches, self.options.concurrency):
+            chosen.extend(answers)
         return [None if label is None else {other: float(other == label) for other in labels}
                 for label in chosen]
 

@@ -181,9 +181,9 @@ class FewShotStrategy(Strategy):
                       examples="\n".join(lines))
 
     def predict_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
-        from concurrent.futures import ThreadPoolExecutor
-
         import numpy as np
+
+        from txcat.llm.base import in_threads
 
         self.check_fitted()
         if not transactions:
@@ -201,19 +201,14 @@ class FewShotStrategy(Strategy):
             batches.append((self.prompt_for(examples[: 3 * self.settings.k]),
                             [row_line(transactions[i]) for i in batch]))
         # Each batch has its own prompt: ``concurrency`` of them are asked at once.
-        workers = min(self.settings.concurrency, len(batches)) if backend.concurrent else 1
-        executor = ThreadPoolExecutor(max_workers=max(1, workers),
-                                      thread_name_prefix="txcat-few-shot")
-        try:
-            done = 0
-            for proba in executor.map(lambda job: ask(backend, job[0], job[1], self.labels_),
-                                      batches):
-                out[done : done + len(proba)] = proba
-                done += len(proba)
-                if self.progress is not None:
-                    self.progress("predict", done, len(transactions))
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+        workers = self.settings.concurrency if backend.concurrent else 1
+        done = 0
+        for proba in in_threads(lambda job: ask(backend, job[0], job[1], self.labels_),
+                                batches, workers):
+            out[done : done + len(proba)] = proba
+            done += len(proba)
+            if self.progress is not None:
+                self.progress("predict", done, len(transactions))
         self.usage_ = report_usage(backend)
         return out
 
