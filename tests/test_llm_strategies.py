@@ -220,3 +220,16 @@ def test_ctrl_c_stops_at_once_while_requests_are_in_flight(server: LLMServer,
     finally:
         txcat.kill()
     assert txcat.returncode == 130 and err == "txcat: interrupted\n"
+
+
+@pytest.mark.parametrize("name", ["few-shot", "zero-shot"])
+def test_a_batch_size_of_zero_is_refused_when_training(server: LLMServer, tmp_path: Path,
+                                                       name: str) -> None:
+    """It trained, then every classify with the model ended in a ValueError traceback."""
+    result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "--strategy", name, "--llm", "openai:fake-model",
+                                       "--llm-base-url", server.base_url, "-p", "batch_size=0",
+                                       "-o", str(tmp_path / "model")])
+    assert result.exit_code == 1
+    assert result.stderr == f"txcat: error: {name}: batch_size must be at least 1\n"
+    assert not (tmp_path / "model").exists()

@@ -98,6 +98,8 @@ class FewShotStrategy(Strategy):
             raise StrategyError("few-shot: selector must be auto, tfidf or embeddings")
         if params.get("k", 8) < 1:
             raise StrategyError("few-shot: k must be at least 1")
+        if params.get("batch_size", 1) < 1:
+            raise StrategyError("few-shot: batch_size must be at least 1")
         if params.get("llm"):
             from txcat.llm.base import parse_spec
 

@@ -129,6 +129,8 @@ class ZeroShotStrategy(Strategy):
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, ZeroShotSettings, cls.name)
         check_max_length(params, cls.name)
+        if params.get("batch_size", 1) < 1:
+            raise StrategyError("zero-shot: batch_size must be at least 1")
         if params.get("llm"):
             from txcat.llm.base import parse_spec
 
