@@ -233,3 +233,21 @@ def test_a_batch_size_of_zero_is_refused_when_training(server: LLMServer, tmp_pa
     assert result.exit_code == 1
     assert result.stderr == f"txcat: error: {name}: batch_size must be at least 1\n"
     assert not (tmp_path / "model").exists()
+
+
+@pytest.mark.parametrize("option", ["--llm-base-url", "--prompt-template"])
+def test_zero_shot_given_llm_options_but_no_llm_says_so(server: LLMServer, option: str,
+                                                        tmp_path: Path) -> None:
+    """Without --llm, zero-shot compares sentence embeddings: the LLM server or template
+    the user named was silently left unused."""
+    template = tmp_path / "modelo.txt"
+    template.write_text("Rótulos: $labels\n", encoding="utf-8")
+    value = {"--llm-base-url": server.base_url, "--prompt-template": str(template)}[option]
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"),
+                                       "--strategy", "zero-shot", option, value])
+    assert result.exit_code == 1
+    key = option[2:].replace("-", "_")
+    assert result.stderr == (f"txcat: error: zero-shot: {key} is for an LLM, and none is "
+                             "given: add --llm openai:MODEL (without it, zero-shot compares "
+                             "sentence embeddings)\n")
+    assert result.stdout == "" and server.count == 0

@@ -203,6 +203,11 @@ class ZeroShotStrategy(Strategy):
         must cover any labels given."""
         from txcat.strategies.neural import default_encoder
 
+        for key in ("llm_base_url", "prompt_template"):  # unused by the embedding backend
+            if getattr(self.settings, key) and not self.settings.llm:
+                raise StrategyError(f"zero-shot: {key} is for an LLM, and none is given: add "
+                                    "--llm openai:MODEL (without it, zero-shot compares "
+                                    "sentence embeddings)")
         descriptions = self._descriptions()
         missing = sorted(set(labels) - set(descriptions))
         if missing:
