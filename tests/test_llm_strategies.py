@@ -251,3 +251,12 @@ def test_zero_shot_given_llm_options_but_no_llm_says_so(server: LLMServer, optio
                              "given: add --llm openai:MODEL (without it, zero-shot compares "
                              "sentence embeddings)\n")
     assert result.stdout == "" and server.count == 0
+
+
+def test_the_llm_option_help_says_where_the_key_and_the_default_come_from() -> None:
+    """The key for a --llm-base-url server is $TXCAT_LLM_API_KEY (the OpenAI key goes to
+    OpenAI only), and zero-shot without --llm compares embeddings, whatever $TXCAT_LLM is."""
+    for command in ("classify", "train"):
+        helped = " ".join(CliRunner().invoke(main, [command, "--help"]).stdout.split())
+        assert ("few-shot's default: $TXCAT_LLM. The API key comes from $OPENAI_API_KEY for "
+                "OpenAI, from $TXCAT_LLM_API_KEY for any other server.") in helped

@@ -173,8 +173,9 @@ def _llm_options(func: F) -> F:
     options = [
         click.option("--llm", metavar="SPEC",
                      help="Model for the prompt strategies (few-shot, zero-shot): "
-                          "openai:MODEL, ollama:MODEL or hf:PATH_OR_ID. Default $TXCAT_LLM. "
-                          "The API key comes from $OPENAI_API_KEY."),
+                          "openai:MODEL, ollama:MODEL or hf:PATH_OR_ID. few-shot's default: "
+                          "$TXCAT_LLM. The API key comes from $OPENAI_API_KEY for OpenAI, from "
+                          "$TXCAT_LLM_API_KEY for any other server."),
         click.option("--llm-base-url", metavar="URL",
                      help="Any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio)."),
         click.option("--prompt-template", metavar="FILE",
