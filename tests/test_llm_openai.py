@@ -255,6 +255,16 @@ def test_rejected_json_schema_falls_back_and_remembers(server: LLMServer) -> Non
     assert formats == ["json_schema", "json_object", "json_object", "json_object"]
 
 
+def test_a_rejected_format_is_warned_about_once_with_concurrent_batches(
+        server: LLMServer, caplog: pytest.LogCaptureFixture) -> None:
+    server.behaviour.reject_schema = True
+    server.behaviour.delay = 0.2  # the batches are all in flight when the first 400 comes
+    llm = backend(server, batch_size=1, concurrency=4)
+    assert labels_of(llm.choose(SYSTEM, ROWS[:4], LABELS)) == EXPECTED[:4]
+    warned = [r for r in caplog.records if "does not accept this response format" in r.message]
+    assert len(warned) == 1
+
+
 def test_rejected_json_object_falls_back_to_no_format(server: LLMServer) -> None:
     server.behaviour.reject_schema = server.behaviour.reject_json_object = True
     llm = backend(server, batch_size=5)

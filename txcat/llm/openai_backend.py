@@ -229,9 +229,11 @@ class OpenAIBackend(LLMBackend):
                 content = self._complete(messages, fmt)
             except _FormatRejected:  # only raised while a format was sent: level < _NO_FORMAT
                 with self._lock:
+                    lowered = level + 1 > self._format  # not already by a concurrent batch
                     self._format = level = max(level + 1, self._format)
-                logger.warning("%s does not accept this response format; using %s instead",
-                               self._server(), _FORMAT_NAMES[level])
+                if lowered:
+                    logger.warning("%s does not accept this response format; using %s instead",
+                                   self._server(), _FORMAT_NAMES[level])
                 continue
             answer = parse_answer(content, ids, labels)
             if self._cache is not None and content is not None and len(answer) == len(ids):
