@@ -52,6 +52,8 @@ class Behaviour:
     malformed_kind: str = "not_json"  # ...as: not_json, bad_label, missing_id
     delay: float = 0.0  # sleep this long before answering
     status: int = 0  # answer this HTTP status to every request (e.g. 500)
+    web_page: bool = False  # answer 200 with HTML, as a URL that is no chat endpoint does
+    error_200: bool = False  # answer 200 with {"error": ...}, as some proxies do
 
 
 @dataclass
@@ -145,6 +147,17 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 recorder.stopping.wait(b.delay)
             if b.status:
                 self._error(b.status, "the model crashed")
+                return
+            if b.error_200:
+                self._send(200, {"error": {"message": "model 'fake-model' not found"}})
+                return
+            if b.web_page:
+                page = b"<html><body><h1>Welcome to nginx!</h1></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
                 return
             if n <= b.rate_limit:
                 self._error(429, "Rate limit reached", headers={"Retry-After": "0",

@@ -131,6 +131,22 @@ def test_server_error_after_retries_is_an_llm_error(server: LLMServer) -> None:
     assert "\n" not in str(info.value)
 
 
+def test_a_url_that_is_no_chat_endpoint_is_an_llm_error(server: LLMServer) -> None:
+    """A web page answering 200 (a wrong --llm-base-url) labeled every row REVISAR, each
+    asked twice, with nothing to say the server was not a chat endpoint."""
+    server.behaviour.web_page = True
+    with pytest.raises(LLMError, match=r"answered something that is not a chat completion "
+                                       r"\(<html><body><h1>Welcome to nginx!.*\); check the "
+                                       r"--llm-base-url") as info:
+        backend(server, batch_size=2, concurrency=1).choose(SYSTEM, ROWS, LABELS)
+    assert server.base_url in str(info.value) and "\n" not in str(info.value)
+    assert server.count == 1
+    server.behaviour.web_page, server.behaviour.error_200 = False, True
+    with pytest.raises(LLMError, match=r"not a chat completion \(\{'error': \{'message': "
+                                       r"\"model 'fake-model' not found\"\}\}\)"):
+        backend(server).choose(SYSTEM, ROWS, LABELS)
+
+
 def test_connection_refused_is_an_llm_error() -> None:
     pytest.importorskip("openai")
     with socket.socket() as sock:

@@ -311,7 +311,13 @@ class OpenAIBackend(LLMBackend):
             except openai.OpenAIError as exc:
                 raise LLMError(f"{self._server()}: {_one_line(str(exc))}") from None
             self._add_usage(getattr(response, "usage", None))
-            choices = getattr(response, "choices", None) or []
+            choices = getattr(response, "choices", None)
+            if not isinstance(choices, list):  # a web page, a list of models, an error...
+                what = response.model_dump(exclude_none=True) \
+                    if hasattr(response, "model_dump") else response  # its fields, not None's
+                raise LLMError(f"{self._server()} answered something that is not a chat "
+                               f"completion ({_one_line(str(what), 80)}); check the "
+                               "--llm-base-url (an OpenAI-compatible server's ends in /v1)")
             if not choices or choices[0].message is None:
                 return None
             content = choices[0].message.content
