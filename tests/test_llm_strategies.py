@@ -260,3 +260,29 @@ def test_the_llm_option_help_says_where_the_key_and_the_default_come_from() -> N
         helped = " ".join(CliRunner().invoke(main, [command, "--help"]).stdout.split())
         assert ("few-shot's default: $TXCAT_LLM. The API key comes from $OPENAI_API_KEY for "
                 "OpenAI, from $TXCAT_LLM_API_KEY for any other server.") in helped
+
+
+@pytest.mark.parametrize("name", ["zero-shot", "few-shot"])
+def test_usage_counts_every_chunk_predicted(server: LLMServer, name: str,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    """bench predicts 512 rows at a time and classify 4,096: its tokens and cost, and the
+    last usage line, were those of the last chunk only."""
+    from llm_server import COMPLETION_TOKENS, PROMPT_TOKENS
+
+    caplog.set_level("INFO")
+    txs = [Transaction(description=f"Compra no débito - {merchant}", amount=-10.0)
+           for merchant in ("Padaria Sol", "Posto Shell", "Bar do Alemão", "Mercado Bom")]
+    labels = [keyword_label(tx.description) for tx in txs]
+    params = {"llm": "openai:fake-model", "llm_base_url": server.base_url, "batch_size": 2,
+              "price_input_per_million": 1.0,
+              **({"selector": "tfidf"} if name == "few-shot" else {})}
+    strategy = create_strategy(name, params).fit(txs, labels)
+    strategy.predict_proba(txs)
+    strategy.predict_proba([Transaction(description="Compra no débito - Cinema Center",
+                                        amount=-10.0)])
+    assert server.count == 3
+    assert strategy.usage_["requests"] == 3
+    assert strategy.usage_["tokens"] == 3 * (PROMPT_TOKENS + COMPLETION_TOKENS)
+    assert strategy.usage_["cost_usd"] == pytest.approx(3 * PROMPT_TOKENS / 1e6)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("LLM ")]
+    assert lines[-1].startswith("LLM fake-model: 3 requests (0 from cache, 0 retries), 360 tokens")

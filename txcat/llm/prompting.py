@@ -119,8 +119,16 @@ def ask(backend: LLMBackend, system: str, rows: Sequence[str],
     return out
 
 
-def report_usage(backend: LLMBackend) -> dict[str, Any]:
+def report_usage(backend: LLMBackend, earlier: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the backend's requests cost, added to ``earlier``: the same model's earlier
+    predictions (bench predicts 512 rows at a time, classify 4,096), so the figure kept
+    and the last line logged are the whole run's."""
     usage = backend.usage.as_dict()
+    for key, value in (earlier or {}).items():
+        if key != "cost_usd":
+            usage[key] += value
+        elif value is not None:
+            usage[key] = (usage[key] or 0.0) + value
     cost = f", about US$ {usage['cost_usd']:.4f}" if usage["cost_usd"] is not None else ""
     logger.info("LLM %s: %d requests (%d from cache, %d retries), %d tokens%s",
                 backend.model, usage["requests"], usage["cached"], usage["retries"],

@@ -211,7 +211,7 @@ class FewShotStrategy(Strategy):
             done += len(proba)
             if self.progress is not None:
                 self.progress("predict", done, len(transactions))
-        self.usage_ = report_usage(backend)
+        self.usage_ = report_usage(backend, getattr(self, "usage_", None))
         return out
 
     # -- persistence ------------------------------------------------------------------

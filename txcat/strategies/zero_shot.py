@@ -232,7 +232,7 @@ class ZeroShotStrategy(Strategy):
                         examples="")
         # All rows at once: the backend sends them in batches, ``concurrency`` at a time.
         out = ask(backend, system, [row_line(tx) for tx in transactions], self.labels_)
-        self.usage_ = report_usage(backend)
+        self.usage_ = report_usage(backend, getattr(self, "usage_", None))
         return out
 
     def _embed_descriptions(self) -> None:
