@@ -80,6 +80,7 @@ def test_a_gguf_file_is_a_local_llm(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "código,informação" and len(lines) == 11
     assert {line.split(",")[1] for line in lines[1:]} <= set(LABELS)
+    assert "GGUF" not in result.stderr  # transformers' 'de-quantizing' bar is not shown
 
 
 def test_few_shot_picks_similar_examples_balanced_across_labels(decoder: str) -> None:

@@ -167,9 +167,15 @@ def _load_gguf(loader: Callable[..., Any], path: str, what: str, **kwargs: Any) 
     except ImportError:
         raise ModelError(f"cannot load {what} {path!r}: reading a GGUF file needs the gguf "
                          "package: pip install gguf") from None
+    import contextlib
+    import io
+
     folder, name = os.path.split(os.path.abspath(path))
     try:
-        return loader(folder, gguf_file=name, **kwargs)
+        # Its 'Converting and de-quantizing GGUF tensors' bar is a plain tqdm that
+        # disable_progress_bar() does not reach.
+        with contextlib.redirect_stderr(io.StringIO()):
+            return loader(folder, gguf_file=name, **kwargs)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"cannot load {what} {path!r}: transformers could not read this "
                          f"GGUF file ({type(exc).__name__}: {exc})") from None
