@@ -286,3 +286,27 @@ def test_usage_counts_every_chunk_predicted(server: LLMServer, name: str,
     assert strategy.usage_["cost_usd"] == pytest.approx(3 * PROMPT_TOKENS / 1e6)
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("LLM ")]
     assert lines[-1].startswith("LLM fake-model: 3 requests (0 from cache, 0 retries), 360 tokens")
+
+
+def test_a_few_shot_model_trained_with_txcat_llm_keeps_that_llm(
+        server: LLMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model spec $TXCAT_LLM gave at training is stored: without $TXCAT_LLM, classify
+    --model said to pass --llm, which it refuses with --model; with another, it silently
+    asked another model."""
+    monkeypatch.setenv("TXCAT_LLM", "openai:fake-model")
+    result = CliRunner().invoke(main, ["train", str(SAMPLES / "labeled" / "c6.csv"),
+                                       "--strategy", "few-shot", "--llm-base-url",
+                                       server.base_url, "-p", "selector=tfidf",
+                                       "-o", str(tmp_path / "fs")])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "fs" / "txcat.json").read_text(encoding="utf-8"))
+    assert manifest["params"]["llm"] == "openai:fake-model"
+    for spec in (None, "openai:another-model"):
+        if spec is None:
+            monkeypatch.delenv("TXCAT_LLM")
+        else:
+            monkeypatch.setenv("TXCAT_LLM", spec)
+        result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"),
+                                           "--model", str(tmp_path / "fs")])
+        assert result.exit_code == 0, result.output
+        assert {body["model"] for body in server.bodies} == {"fake-model"}

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from txcat.errors import StrategyError
 from txcat.hookspecs import hookimpl
@@ -55,6 +55,9 @@ class FewShotStrategy(Strategy):
 
     name = "few-shot"
     cache_bundled = False
+    #: The model spec is stored as fitted, $TXCAT_LLM's included: a saved model keeps
+    #: asking the LLM it was made for. Older models, which lack it, still read $TXCAT_LLM.
+    pinned: ClassVar[dict[str, Any]] = {"llm": ""}
     description = ("LLM prompt with k labeled examples chosen per row by similarity "
                    "(--llm openai:MODEL, ollama:MODEL or hf:PATH)")
 
@@ -109,7 +112,8 @@ class FewShotStrategy(Strategy):
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> FewShotStrategy:
         from txcat.llm.base import configured_spec
 
-        configured_spec(self.settings.llm)  # no LLM: unavailable, say so before any work
+        # No LLM: unavailable, say so before any work.
+        self.settings.llm = configured_spec(self.settings.llm)
         if self.settings.examples_file:
             from txcat.training import read_labeled
 
