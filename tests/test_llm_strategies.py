@@ -310,3 +310,19 @@ def test_a_few_shot_model_trained_with_txcat_llm_keeps_that_llm(
                                            "--model", str(tmp_path / "fs")])
         assert result.exit_code == 0, result.output
         assert {body["model"] for body in server.bodies} == {"fake-model"}
+
+
+@pytest.mark.parametrize("option", ["--no-redact", "--llm-base-url", "--prompt-template",
+                                    "--llm", "--examples"])
+def test_prompt_options_with_a_model_directory_are_named_in_the_refusal(
+        tmp_path: Path, option: str) -> None:
+    """--no-redact, --llm-base-url and --prompt-template were refused as '--llm/--examples
+    choose a prompt strategy', options the user had not given."""
+    values = {"--no-redact": [], "--llm-base-url": ["http://localhost:8080/v1"],
+              "--prompt-template": [str(tmp_path / "t.txt")], "--llm": ["openai:m"],
+              "--examples": [str(SAMPLES / "labeled" / "c6.csv")]}
+    result = CliRunner().invoke(main, ["classify", str(SAMPLES / "extrato.csv"), "--model",
+                                       str(tmp_path / "model"), option, *values[option]])
+    assert result.exit_code == 2
+    assert (f"Error: {option} cannot change a --model: the model directory holds its "
+            "strategy's settings (train it again to change them)") in result.stderr

@@ -306,8 +306,10 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             prepare_output(output)
         llm_params = _llm_params(llm, llm_base_url, prompt_template, no_redact)
         if model_dir is not None and (llm_params or examples):
-            raise click.UsageError("--llm/--examples choose a prompt strategy; a --model "
-                                   "directory already holds its settings")
+            given = [_OPTION_OF[key] for key in llm_params] + ["--examples"] * bool(examples)
+            raise click.UsageError(f"{' and '.join(given)} cannot change a --model: the model "
+                                   "directory holds its strategy's settings (train it again "
+                                   "to change them)")
         if model_dir is None:
             _check_options_apply(_chosen_strategy(strategy, llm_params, examples),
                                  llm_params)
