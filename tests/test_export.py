@@ -456,6 +456,10 @@ LEAKS = [
     ("PIX ENVIADO RG MG-12.345.678 JOSE", "345.678", "[DOCUMENTO]"),
     ("PIX ENVIADO RG: SP 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
     ("PIX ENVIADO RG MG12345678 JOSE", "12345678", "[DOCUMENTO]"),
+    # A CPF or CNPJ cut short by a fixed-width column, after its label word.
+    ("PIX ENVIADO JOAO CPF: 123.456.789-0", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF 123.456.78", "456.78", "[CPF]"),
+    ("BOLETO MERCADO BOM CNPJ 12.345.678/0001-9", "345.678", "[CNPJ]"),
 ]
 
 
