@@ -326,3 +326,25 @@ def test_prompt_options_with_a_model_directory_are_named_in_the_refusal(
     assert result.exit_code == 2
     assert (f"Error: {option} cannot change a --model: the model directory holds its "
             "strategy's settings (train it again to change them)") in result.stderr
+
+
+def test_examples_lacking_a_label_are_warned_about_and_one_label_refused(
+        server: LLMServer, tmp_path: Path) -> None:
+    """classify --examples took the labels its file holds as the only answers, without a
+    word: with no TRABALHO example every Posto row was LAZER or NECESSIDADE (the schema
+    allows nothing else), with one label every row got it. train says or refuses both."""
+    examples = tmp_path / "exemplos.csv"
+    rows = ["03/09/2024,-10.00,a1,Compra no débito - Padaria Sol,NECESSIDADE",
+            "03/09/2024,-10.00,a2,Compra no débito - Bar do Alemão,LAZER"]
+    for kept, expected in ((rows, 0), (rows[:1], 1)):
+        examples.write_text("\n".join(["data,valor,codigo,descricao,categoria", *kept]) + "\n",
+                            encoding="utf-8")
+        result = CliRunner().invoke(main, [
+            "classify", str(SAMPLES / "extrato.csv"), "--llm", "openai:fake-model",
+            "--llm-base-url", server.base_url, "--examples", str(examples)])
+        assert result.exit_code == expected, result.output
+        if expected == 0:
+            assert (f"txcat: warning: TRABALHO never appears in {examples}: this model can "
+                    "never answer it") in result.stderr
+        else:
+            assert result.stderr.startswith("txcat: error: only one label (NECESSIDADE)")

@@ -414,8 +414,20 @@ def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, 
         return load_bundled_model(name)
 
     model = create_strategy(name, params)
-    data = read_labeled([examples]) if examples else bundled_training_data()
-    return model.fit(data.transactions, data.labels)
+    if not examples:
+        data = bundled_training_data()
+        return model.fit(data.transactions, data.labels)
+    from txcat.labels import DEFAULT_LABELS
+    from txcat.training import check_trainable
+
+    data = read_labeled([examples])
+    unseen = check_trainable(data, DEFAULT_LABELS)  # one label: refused, as by train
+    model.fit(data.transactions, data.labels)
+    for label in unseen:  # as train says it
+        if label not in model.labels_:
+            logging.getLogger("txcat").warning("%s never appears in %s: this model can never "
+                                               "answer it", label, examples)
+    return model
 
 
 
