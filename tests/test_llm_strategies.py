@@ -346,5 +346,8 @@ def test_examples_lacking_a_label_are_warned_about_and_one_label_refused(
         if expected == 0:
             assert (f"txcat: warning: TRABALHO never appears in {examples}: this model can "
                     "never answer it") in result.stderr
+            # The Posto row, TRABALHO to the server, has no label it may take.
+            assert ("txcat: warning: 1 row got no valid answer from the model and was "
+                    "labeled REVISAR") in result.stderr
         else:
             assert result.stderr.startswith("txcat: error: only one label (NECESSIDADE)")

@@ -353,8 +353,8 @@ def classify(files: tuple[str, ...], output: str | None, fmt: str | None,
             progress.finish(total)
         if abstained:
             logging.getLogger("txcat").warning(
-                "%s got no valid answer from the model and were labeled %s",
-                counted(abstained, "row"), REVIEW_LABEL)
+                "%s got no valid answer from the model and %s labeled %s",
+                counted(abstained, "row"), "was" if abstained == 1 else "were", REVIEW_LABEL)
         if threshold is not None:
             logging.getLogger("txcat").info(
                 "%d of %s below confidence %g were labeled REVISAR", review,
