@@ -176,3 +176,21 @@ def test_progress_counts_prompts(decoder: tuple[Any, Any]) -> None:
     scorer(decoder).label_probabilities(prompts(), LABELS, rows_per_batch=3,
                                         progress=lambda done, total: calls.append((done, total)))
     assert calls == [(3, 8), (6, 8), (8, 8)]
+
+
+def test_a_prompt_cut_to_fit_is_warned_about_once(decoder: tuple[Any, Any],
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """A few-shot prompt of ~2,100 tokens read by `--llm hf:` (1,024 at most) lost its
+    instructions, label list and first examples, without a word."""
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="txcat")
+    s = scorer(decoder, max_length=10)
+    s.label_probabilities(prompts(), LABELS)
+    s.label_probabilities(prompts(), LABELS)
+    cut = [r.getMessage() for r in caplog.records if "lost their start" in r.getMessage()]
+    assert len(cut) == 1, cut
+    assert "longer than the 10 tokens this model is given" in cut[0]
+    caplog.clear()
+    scorer(decoder, max_length=10_000).label_probabilities(prompts(), LABELS)
+    assert "lost their start" not in caplog.text

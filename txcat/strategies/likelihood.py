@@ -24,11 +24,14 @@ CPU: 2.75x faster than a whole sequence per label, probabilities within 6e-6
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+
+logger = logging.getLogger(__name__)
 
 ALPACA = "### Instruction:\n{instruction}\n\n### Input:\n{row}\n\n### Response:\n"
 
@@ -44,6 +47,7 @@ class LabelScorer:
         self.bf16 = bf16
         self.max_length = max_length
         self.use_chat = use_chat
+        self._cut_said = False  # a prompt cut to fit is warned about once
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
 
@@ -69,7 +73,14 @@ class LabelScorer:
         bos = self.tokenizer.bos_token_id
         if bos is not None and not self.use_chat:
             ids = [bos, *ids]
-        return ids[-max(1, self.max_length - answer_length):]
+        room = max(1, self.max_length - answer_length)
+        if len(ids) > room and not self._cut_said:
+            self._cut_said = True
+            logger.warning("prompts longer than the %d tokens this model is given lost their "
+                           "start (the first had %d): for a prompt strategy, its instructions "
+                           "and first examples (few-shot: fewer examples with -p k=N)",
+                           self.max_length, len(ids))
+        return ids[-room:]
 
     def features(self, prompt: str, answer: list[int]) -> tuple[list[int], list[int]]:
         """``(input_ids, labels)``: prompt tokens are masked with -100, so only the answer
