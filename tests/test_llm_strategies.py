@@ -351,3 +351,31 @@ def test_examples_lacking_a_label_are_warned_about_and_one_label_refused(
                     "labeled REVISAR") in result.stderr
         else:
             assert result.stderr.startswith("txcat: error: only one label (NECESSIDADE)")
+
+
+def test_an_examples_file_with_the_label_set_of_train_is_read_with_it(tmp_path: Path) -> None:
+    """train --labels CASA,RUA -p examples_file=F read F against the default labels and
+    refused CASA, saying to pass --labels, which was passed."""
+    labeled = tmp_path / "rotulado.csv"
+    labeled.write_text("data,valor,codigo,descricao,label\n"
+                       "03/09/2024,-5.00,a1,Padaria Sol,CASA\n"
+                       "04/09/2024,-9.00,a2,Pizzaria Bella,RUA\n", encoding="utf-8")
+    examples = tmp_path / "exemplos.csv"
+    examples.write_text("data,valor,codigo,descricao,label\n"
+                        "05/09/2024,-7.00,b1,Mercado Bom,CASA\n"
+                        "06/09/2024,-8.00,b2,Bar do Alemão,RUA\n", encoding="utf-8")
+    result = CliRunner().invoke(main, [
+        "train", str(labeled), "--strategy", "few-shot", "--llm", "openai:fake-model",
+        "--labels", "CASA,RUA", "-p", f"examples_file={examples}", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "m" / "txcat.json").read_text(encoding="utf-8"))
+    assert saved["labels"] == ["CASA", "RUA"]
+    # A label the set lacks is still refused, naming the set in use.
+    examples.write_text("data,valor,codigo,descricao,label\n"
+                        "05/09/2024,-7.00,b1,Mercado Bom,OUTRO\n", encoding="utf-8")
+    result = CliRunner().invoke(main, [
+        "train", str(labeled), "--strategy", "few-shot", "--llm", "openai:fake-model",
+        "--labels", "CASA,RUA", "-p", f"examples_file={examples}", "-o", str(tmp_path / "n")])
+    assert result.exit_code == 1
+    assert "label 'OUTRO' (column 'label') is not in the label set (CASA, RUA)" \
+        in result.stderr

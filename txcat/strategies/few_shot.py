@@ -115,9 +115,14 @@ class FewShotStrategy(Strategy):
         # No LLM: unavailable, say so before any work.
         self.settings.llm = configured_spec(self.settings.llm)
         if self.settings.examples_file:
+            from txcat.labels import DEFAULT_LABELS
             from txcat.training import read_labeled
 
-            pool = read_labeled([self.settings.examples_file])
+            # The label set is the training rows' (train read them with --labels), or
+            # the default one when theirs is part of it.
+            given = sorted(set(labels))
+            pool = read_labeled([self.settings.examples_file], labels=(
+                DEFAULT_LABELS if set(given) <= set(DEFAULT_LABELS) else given))
             transactions, labels = pool.transactions, pool.labels
         validate_training(transactions, labels)
         seen: dict[str, tuple[Transaction, str]] = {}
