@@ -379,3 +379,16 @@ def test_an_examples_file_with_the_label_set_of_train_is_read_with_it(tmp_path: 
     assert result.exit_code == 1
     assert "label 'OUTRO' (column 'label') is not in the label set (CASA, RUA)" \
         in result.stderr
+
+
+@pytest.mark.parametrize("strategy", ["few-shot", "zero-shot"])
+def test_a_base_url_without_its_scheme_is_refused_before_any_request(strategy: str) -> None:
+    """'localhost:11434/v1' was tried three times before the client said it lacks
+    'http://'."""
+    result = CliRunner().invoke(main, [
+        "classify", str(SAMPLES / "extrato.csv"), "--strategy", strategy, "--llm",
+        "openai:fake-model", "--llm-base-url", "localhost:11434/v1"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == (
+        "txcat: error: the LLM base URL 'localhost:11434/v1' needs its scheme: "
+        "http://localhost:11434/v1 (or https://)")

@@ -9,6 +9,7 @@ never a made-up label).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -134,6 +135,17 @@ def parse_spec(spec: str) -> tuple[str, str]:
                             "OpenAI-compatible server, with --llm-base-url), ollama:MODEL "
                             "or hf:PATH_OR_ID")
     return kind, model.strip()
+
+
+def check_prompt_params(params: dict[str, Any]) -> None:
+    """The model spec and server URL a prompt strategy was given, checked before any
+    request: a URL without its scheme was retried three times before the client said so."""
+    if params.get("llm"):
+        parse_spec(params["llm"])
+    url = params.get("llm_base_url")
+    if isinstance(url, str) and url and not re.match(r"https?://", url, re.IGNORECASE):
+        raise StrategyError(f"the LLM base URL {url!r} needs its scheme: http://{url} "
+                            "(or https://)")
 
 
 def backend_requirements(spec: str) -> tuple[tuple[str, ...], str]:

@@ -103,10 +103,9 @@ class FewShotStrategy(Strategy):
             raise StrategyError("few-shot: k must be at least 1")
         if params.get("batch_size", 1) < 1:
             raise StrategyError("few-shot: batch_size must be at least 1")
-        if params.get("llm"):
-            from txcat.llm.base import parse_spec
+        from txcat.llm.base import check_prompt_params
 
-            parse_spec(params["llm"])
+        check_prompt_params(params)
 
     # -- the example pool -------------------------------------------------------------
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> FewShotStrategy:

@@ -131,10 +131,9 @@ class ZeroShotStrategy(Strategy):
         check_max_length(params, cls.name)
         if params.get("batch_size", 1) < 1:
             raise StrategyError("zero-shot: batch_size must be at least 1")
-        if params.get("llm"):
-            from txcat.llm.base import parse_spec
+        from txcat.llm.base import check_prompt_params
 
-            parse_spec(params["llm"])
+        check_prompt_params(params)
 
     def fitted_encoder(self) -> ZeroShotStrategy:
         """This strategy with its encoder loaded, for embedding any texts (few-shot uses it)."""
