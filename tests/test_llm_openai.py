@@ -372,3 +372,13 @@ def test_help_does_not_import_openai() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_label_answered_with_a_full_stop_or_quotes_is_that_label() -> None:
+    """Small local models write 'Lazer.' or '"NECESSIDADE"' inside the JSON: the label is
+    plain, and the row was REVISAR. A word that is no label stays unanswered."""
+    ids = ["r1", "r2", "r3", "r4"]
+    content = ('[{"id": "r1", "label": "Lazer."}, {"id": "r2", "label": "\\"NECESSIDADE\\""},'
+               ' {"id": "r3", "label": "trabalho!"}, {"id": "r4", "label": "LAZERES."}]')
+    assert parse_answer(content, ids, LABELS) == {"r1": "LAZER", "r2": "NECESSIDADE",
+                                                  "r3": "TRABALHO"}

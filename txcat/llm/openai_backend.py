@@ -115,13 +115,18 @@ def _json_payload(content: str) -> Any:
     return None
 
 
+#: What small models write around a label inside the JSON ('Lazer.', '"LAZER"').
+_AROUND_A_LABEL = ".,;:!?\"'`*"
+
+
 def parse_answer(content: str | None, ids: Sequence[str],
                  labels: Sequence[str]) -> dict[str, str]:
     """``{id: label}`` for every asked id that got exactly one valid label.
 
-    A label counts after strip/upper-case when it is one of ``labels`` (the label
-    set's own spelling is returned); ids not asked for are ignored; an id given two
-    different labels counts as unanswered.
+    A label counts after strip/upper-case, and without a full stop, quotes or the like
+    around it, when it is one of ``labels`` (the label set's own spelling is returned);
+    ids not asked for are ignored; an id given two different labels counts as
+    unanswered.
     """
     payload = _json_payload(content) if content else None
     entries = payload.get("labels") if isinstance(payload, dict) else payload
@@ -139,7 +144,7 @@ def parse_answer(content: str | None, ids: Sequence[str],
             rid = f"r{rid}"
         if rid not in asked or not isinstance(label, str):
             continue
-        chosen = canonical.get(label.strip().upper())
+        chosen = canonical.get(label.strip().strip(_AROUND_A_LABEL).strip().upper())
         if chosen is None or found.get(rid, chosen) != chosen:
             conflicting.add(rid)
         else:
