@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -20,6 +21,20 @@ from txcat import __version__
 from txcat.wording import counted, listed
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _NumberRange(click.FloatRange):
+    """click's FloatRange, refusing nan: nan compares False with both ends, so the range
+    let it through (--threshold nan put no row below it, and labeled every one)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            bounds = (f"between {self.min:g} and {self.max:g}" if self.max is not None
+                      else f"of {self.min:g} or more")
+            self.fail(f"{value!r} is not a number {bounds}", param, ctx)
+        return number
 
 
 def _as_on_disk(text: str) -> str:
@@ -242,7 +257,7 @@ def main(quiet: bool) -> None:
 @click.option("--strategy", metavar="NAME",
               help="Use this strategy trained on the bundled corpus instead of the default "
                    "model (see 'txcat strategies').")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), metavar="P",
+@click.option("--threshold", type=_NumberRange(0.0, 1.0), metavar="P",
               help="Rows whose confidence is below P get the label REVISAR, for review. "
                    "It is compared with the unrounded probability: a row shown as 1.0000 "
                    "can be 0.99996, below P=1.")
@@ -606,7 +621,7 @@ def _check_given_once(parsed: dict[str, Any], pairs: tuple[str, ...],
               default="merchant", show_default=True,
               help="merchant: no test counterpart is seen in training; time: train on "
                    "older rows, test on newer; random: stratified by label.")
-@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--test-size", type=_NumberRange(0, 1, min_open=True, max_open=True),
               default=0.2, show_default=True, help="Share of rows (or merchants) tested.")
 @click.option("--test", "test_file", metavar="TEST.csv",
               help="Score on this labeled file instead of splitting (all LABELED rows train).")
@@ -700,7 +715,7 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
 @click.option("--validation-out", metavar="VALIDATION.jsonl",
               callback=lambda c, p, v: _named(v, "a file name", option="--validation-out"),
               help="Also write a validation file, split off stratified by label.")
-@click.option("--validation-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--validation-size", type=_NumberRange(0, 1, min_open=True, max_open=True),
               default=0.1, show_default=True, help="Share of rows in the validation file.")
 @click.option("--group-by-merchant", is_flag=True,
               help="Keep each merchant's rows on one side of the validation split.")
@@ -767,7 +782,7 @@ def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | 
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), required=True,
               help="The format the file was written in (as 'txcat export --format').")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
-@click.option("--price-per-million", type=click.FloatRange(0, None), metavar="PRICE",
+@click.option("--price-per-million", type=_NumberRange(0, None), metavar="PRICE",
               help="Training price per 1M tokens, for a cost estimate.")
 @click.option("--epochs", type=click.IntRange(1, None), default=3, show_default=True,
               help="Training epochs, for the token and cost estimate.")
