@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from importlib import resources
@@ -573,3 +574,31 @@ def test_strategies_whose_names_read_alike_get_charts_of_their_own(
     written = [p.name for p in write_report(results, split, data, tmp_path / "r")]
     confusion = [n for n in written if n.startswith("confusion_")]
     assert len(confusion) == 2, confusion
+
+
+class FailsInLines(TfidfStrategy):
+    name = "fails-in-lines"
+
+    def fit(self, transactions: Any, labels: Any) -> FailsInLines:
+        # As scikit-learn and torch write theirs: several lines, and a '|' of their own.
+        raise ValueError("Expected 2D array, got 1D array instead:\narray=[1 | 2].\n"
+                         "Reshape your data")
+
+
+def test_an_error_of_several_lines_keeps_the_report_table_whole(
+        data: LabeledData, tmp_path: Path) -> None:
+    split = make_split(data, "merchant", seed=0)
+    with strategy_plugin("fails-in-lines-plugin", FailsInLines):
+        results = run_benchmark(data, split, [StrategySpec("fails-in-lines"),
+                                              StrategySpec("tfidf")], labels=DEFAULT_LABELS)
+    write_report(results, split, data, tmp_path / "r", charts=False)
+    lines = (tmp_path / "r" / "report.md").read_text(encoding="utf-8").splitlines()
+    start = lines.index("| strategy | status | accuracy [95% CI] | macro-F1 | fit s | rows/s | "
+                        "model size | note |")
+    rows = lines[start + 2 : start + 4]
+    # A cell's own '|' is escaped; each row is one line of the table's 8 cells.
+    assert [len(re.split(r"(?<!\\)\|", row)) - 2 for row in rows] == [8, 8]
+    assert rows[0].startswith("| fails-in-lines | failed |")
+    assert "ValueError: Expected 2D array, got 1D array instead: array=[1 \\| 2]. Reshape " \
+           "your data |" in rows[0]
+    assert rows[1].startswith("| tfidf | ok |")

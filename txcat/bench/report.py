@@ -116,6 +116,12 @@ HEADERS = ["strategy", "status", "accuracy [95% CI]", "macro-F1", "fit s", "rows
            "model size", "note"]
 
 
+def _cell(text: str) -> str:
+    """``text`` as one Markdown table cell: an error message's own lines and '|' (as
+    scikit-learn and torch write them) would end the row or split it."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def markdown(results: dict[str, Any], charts: list[str]) -> str:
     split, data, machine = results["split"], results["data"], results["machine"]
     lines = [
@@ -131,7 +137,7 @@ def markdown(results: dict[str, Any], charts: list[str]) -> str:
         "| " + " | ".join(HEADERS) + " |",
         "|" + "---|" * len(HEADERS),
     ]
-    lines += ["| " + " | ".join(row) + " |" for row in table_rows(results)]
+    lines += ["| " + " | ".join(map(_cell, row)) + " |" for row in table_rows(results)]
     for r in results["strategies"]:
         if r["status"] != "ok":
             continue
