@@ -602,3 +602,27 @@ def test_an_error_of_several_lines_keeps_the_report_table_whole(
     assert "ValueError: Expected 2D array, got 1D array instead: array=[1 \\| 2]. Reshape " \
            "your data |" in rows[0]
     assert rows[1].startswith("| tfidf | ok |")
+
+
+def test_the_learning_curve_chart_labels_its_axis_with_the_sizes_fitted(
+        data: LabeledData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from txcat.bench import charts
+
+    shown: dict[str, list[str]] = {}
+    save = charts._save
+
+    def noting_the_ticks(fig: Any, path: Path, plt: Any) -> Path:
+        fig.canvas.draw()
+        axis = fig.axes[0].xaxis
+        shown[path.name] = [t.get_text() for t in [*axis.get_majorticklabels(),
+                                                   *axis.get_minorticklabels()]
+                            if t.get_text()]
+        return save(fig, path, plt)
+
+    monkeypatch.setattr(charts, "_save", noting_the_ticks)
+    split = make_split(data, "merchant", seed=0)
+    results = run_benchmark(data, split, [StrategySpec("tfidf")], labels=DEFAULT_LABELS,
+                            train_sizes=[50, 200, "all"])
+    write_report(results, split, data, tmp_path / "r")
+    # Log-scale minor labels ('3×10²' and '4×10²' printed over each other) said less.
+    assert shown["learning_curve.png"] == ["50", "200", f"{len(split.train):,}"]

@@ -94,6 +94,11 @@ def write_charts(results: dict[str, Any], directory: Path) -> list[Path]:
             ax.plot(xs, [p["accuracy"] for p in r["learning_curve"]], marker="o",
                     label=r["name"])
         ax.set_xscale("log")
+        # The sizes fitted, as numbers: log-scale minor labels ('3×10²', '4×10²') were
+        # printed over each other.
+        sizes = sorted({p["train_rows"] for r in curves for p in r["learning_curve"]})
+        ax.set_xticks(sizes, [f"{s:,}" for s in sizes])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("labeled training rows")
         ax.set_ylabel("accuracy")
         ax.set_title("Learning curve")
