@@ -971,3 +971,20 @@ def test_a_number_option_of_nan_is_a_usage_error(args: list[str]) -> None:
     assert code == 2
     assert "'nan' is not a number between 0" in err
     assert out == ""
+
+
+def test_full_output_of_a_file_classified_before_names_each_column_once(
+        tmp_path: Path) -> None:
+    """Classifying a --format full output again (after retraining, to compare) wrote
+    txcat_label twice: pandas and spreadsheets found the old answers under that name."""
+    labeled = tmp_path / "labeled.csv"
+    labeled.write_text("Data;Valor;Descrição;label\n01/09/2024;-1,00;PADARIA;LAZER\n",
+                       encoding="utf-8")
+    first = tmp_path / "first.csv"
+    assert run("classify", str(labeled), "--format", "full", "-o", str(first))[0] == 0
+    assert first.read_text(encoding="utf-8").splitlines()[0] == \
+        "Data,Valor,Descrição,label,txcat_label,confidence"
+    code, out, _ = run("classify", str(first), "--format", "full")
+    assert code == 0
+    assert out.splitlines()[0] == ("Data,Valor,Descrição,label,txcat_label,confidence,"
+                                   "txcat_label_2,txcat_confidence")

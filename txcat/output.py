@@ -202,6 +202,18 @@ def as_sheet_text(value: str) -> str:
     return value
 
 
+def _unused(name: str, taken: set[str]) -> str:
+    """``name``, or ``txcat_name`` where an input column has it; a file classified before
+    can hold both (``txcat_label`` twice, and pandas would find the old answers under it):
+    then ``txcat_name_2``, ``_3``..."""
+    if name not in taken:
+        return name
+    column, n = f"txcat_{name}", 2
+    while column in taken:
+        column, n = f"txcat_{name}_{n}", n + 1
+    return column
+
+
 class PredictionWriter:
     """Writes predictions in one of :data:`FORMATS`."""
 
@@ -217,9 +229,9 @@ class PredictionWriter:
         self._columns = list(input_columns)
         self._with_file = with_file
         taken = set(self._columns)
-        self._label_col = "label" if "label" not in taken else "txcat_label"
-        self._confidence_col = "confidence" if "confidence" not in taken else "txcat_confidence"
-        file_col = ["file" if "file" not in taken else "txcat_file"] if with_file else []
+        self._label_col = _unused("label", taken)
+        self._confidence_col = _unused("confidence", taken)
+        file_col = [_unused("file", taken)] if with_file else []
         self._header: list[str] | None = None
         if fmt == "csv":
             self._header = ["código", "informação"]
