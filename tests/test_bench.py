@@ -626,3 +626,19 @@ def test_the_learning_curve_chart_labels_its_axis_with_the_sizes_fitted(
     write_report(results, split, data, tmp_path / "r")
     # Log-scale minor labels ('3×10²' and '4×10²' printed over each other) said less.
     assert shown["learning_curve.png"] == ["50", "200", f"{len(split.train):,}"]
+
+
+def test_a_report_scored_on_a_test_file_names_that_file(tmp_path: Path) -> None:
+    """It said '560 labeled rows from c6.csv ... 560 train / 560 test rows', as if c6.csv
+    had been scored on its own rows; bb.csv, the rows scored, was named nowhere."""
+    result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--test", str(FILES[1]),
+                                       "--strategies", "tfidf", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "r" / "results.json").read_text())
+    jsonschema.validate(saved, SCHEMA)
+    assert saved["data"]["files"] == ["c6.csv"]
+    assert saved["data"]["test_files"] == ["bb.csv"]
+    test_rows = len(read_labeled([FILES[1]]).labels)
+    report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert (f"Data: 560 labeled rows from c6.csv; the {test_rows} test rows are from bb.csv "
+            "(--test).") in report

@@ -124,13 +124,17 @@ def _cell(text: str) -> str:
 
 def markdown(results: dict[str, Any], charts: list[str]) -> str:
     split, data, machine = results["split"], results["data"], results["machine"]
+    # With --test the test rows are another file's (older reports do not name it).
+    tested = (f"; the {counted(split['test_rows'], 'test row')} are from "
+              f"{', '.join(data['test_files'])} (--test)"
+              if split["method"] == "file" and data.get("test_files") else "")
     lines = [
         "# txcat benchmark",
         "",
         f"{results['created']} · txcat {results['txcat_version']} · {machine['hostname']} "
         f"({machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']})",
         "",
-        f"Data: {data['rows']} labeled rows from {', '.join(data['files'])}. "
+        f"Data: {data['rows']} labeled rows from {', '.join(data['files'])}{tested}. "
         f"Split: **{split['method']}** (seed {split['seed']}), {split['train_rows']} train / "
         f"{counted(split['test_rows'], 'test row')}; the row ids are in `split.json`.",
         "",

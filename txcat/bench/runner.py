@@ -139,7 +139,7 @@ def run_benchmark(data: LabeledData, split: Split, specs: Sequence[StrategySpec]
         "machine": {"hostname": platform.node(), "cpus": os.cpu_count(),
                     "platform": platform.platform(), "python": platform.python_version()},
         "data": {"files": data.file_names(), "rows": len(data.labels),
-                 "labels": list(labels)},
+                 "labels": list(labels), "test_files": test_data.file_names()},
         "split": {k: v for k, v in split.describe(data).items()
                   if k not in ("train_keys", "test_keys")},
         "strategies": results,
