@@ -642,3 +642,20 @@ def test_a_report_scored_on_a_test_file_names_that_file(tmp_path: Path) -> None:
     report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert (f"Data: 560 labeled rows from c6.csv; the {test_rows} test rows are from bb.csv "
             "(--test).") in report
+
+
+class Noted(TfidfStrategy):
+    name = "noted-test"
+
+    def __init__(self, *, note: str = "", **params: Any) -> None:
+        super().__init__(**params)
+        self.note = note
+
+
+def test_the_terminal_table_shows_a_name_with_brackets_as_it_is() -> None:
+    """rich read '[b]' in a parameter's value (a file name) as markup and dropped it."""
+    with strategy_plugin("noted-plugin", Noted):
+        result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--split", "random",
+                                           "--strategies", "noted-test:note=[b]old"])
+    assert result.exit_code == 0, result.output
+    assert "noted-test(note=[b]old)" in result.stdout

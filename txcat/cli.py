@@ -954,6 +954,7 @@ def _print_bench_table(results: dict[str, Any]) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from txcat.bench.report import table_rows
 
@@ -969,8 +970,8 @@ def _print_bench_table(results: dict[str, Any]) -> None:
         else:
             widest = max([len(header.split()[0]), *(len(row[i]) for row in rows)])
             table.add_column(header, no_wrap=True, min_width=widest)
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # as text: '[b]' in a parameter's value (a file name) is no markup
+        table.add_row(*map(Text, row))
     console = Console(width=None if Console().is_terminal else 100)
     console.print(table)
     for r in results["strategies"]:
