@@ -228,6 +228,9 @@ def test_strategy_specs_carry_parameters() -> None:
     assert specs[1].params == {"llm": "hf:/models/x", "k": 4}
     with pytest.raises(TxcatError, match=r"unknown strategy 'nosuch'; installed: .*tfidf"):
         parse_specs("tfidf,nosuch")
+    # Spaces around a parameter, as around a strategy: 'has no parameter  C' named C.
+    assert parse_specs("tfidf: C = 2 : directory=false") == [
+        StrategySpec("tfidf", {"C": 2, "directory": False})]
 
 
 def test_bench_cli_writes_a_valid_report_and_is_reproducible(tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ def parse_specs(text: str) -> list[StrategySpec]:
         params: dict[str, Any] = {}
         for pair in pairs:
             key, sep, value = pair.partition("=")
+            key = key.strip()  # as -p's: 'tfidf: C=2' is C
             if not sep or not key:
                 raise TxcatError(f"strategy spec {part!r}: {pair!r} is not KEY=VALUE")
             if key in params:
