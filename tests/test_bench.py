@@ -662,3 +662,30 @@ def test_the_terminal_table_shows_a_name_with_brackets_as_it_is() -> None:
                                            "--strategies", "noted-test:note=[b]old"])
     assert result.exit_code == 0, result.output
     assert "noted-test(note=[b]old)" in result.stdout
+
+
+def test_a_dollar_sign_in_a_strategy_name_is_drawn_as_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """matplotlib read text between two '$' as a formula: 'note=R$ 5 a R$ 7' was drawn
+    as 'R5aR7' in italics, in every chart that names the strategy."""
+    from matplotlib.text import Text
+
+    from txcat.bench import charts
+
+    drawn: list[tuple[str, bool]] = []
+    save = charts._save
+
+    def noting_the_texts(fig: Any, path: Path, plt: Any) -> Path:
+        fig.canvas.draw()
+        drawn.extend((t.get_text(), t.get_parse_math())
+                     for t in fig.findobj(Text) if "$" in t.get_text())
+        return save(fig, path, plt)
+
+    monkeypatch.setattr(charts, "_save", noting_the_texts)
+    with strategy_plugin("noted-plugin", Noted):
+        result = CliRunner().invoke(main, ["bench", str(FILES[0]), "--split", "random",
+                                           "--strategies", "noted-test:note=R$ 5 a R$ 7",
+                                           "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert drawn and all(text == "noted-test(note=R$ 5 a R$ 7)" for text, _ in drawn)
+    assert not any(as_math for _, as_math in drawn), drawn

@@ -24,8 +24,16 @@ def _slug(name: str) -> str:
 
 def write_charts(results: dict[str, Any], directory: Path) -> list[Path]:
     """Accuracy with intervals, accuracy vs speed, one confusion matrix per strategy,
-    and the learning curve when one was asked for."""
+    and the learning curve when one was asked for.
+
+    Text is drawn as written: matplotlib reads what stands between two '$' as a
+    formula, and a strategy's parameters may hold amounts ('R$ 5 a R$ 7')."""
     plt = _pyplot()
+    with plt.rc_context({"text.parse_math": False}):
+        return _write_charts(results, directory, plt)
+
+
+def _write_charts(results: dict[str, Any], directory: Path, plt: Any) -> list[Path]:
     ok = [r for r in results["strategies"] if r["status"] == "ok" and r["metrics"]]
     written: list[Path] = []
     if not ok:
