@@ -22,6 +22,7 @@ if shutil.which("java") is None:
                 allow_module_level=True)
 
 from txcat.default_model import bundled_training_data  # noqa: E402
+from txcat.errors import ModelError  # noqa: E402
 from txcat.integrations.batches import BatchClassifier  # noqa: E402
 from txcat.integrations.spark import classifier_udf, classify_dataframe  # noqa: E402
 from txcat.modeldir import save_model  # noqa: E402
@@ -189,6 +190,9 @@ def test_bad_arguments_fail_on_the_driver_with_a_message(spark: SparkSession,
         classify_dataframe(corpus_df, description="descricao")
     with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
         classifier_udf(threshold=70)
+    # Was found only when rows were collected, as a worker's traceback inside Spark's.
+    with pytest.raises(ModelError, match="/no/such/model: no such model directory"):
+        classify_dataframe(corpus_df, "/no/such/model")
 
 
 def test_importing_the_module_does_not_import_pyspark() -> None:

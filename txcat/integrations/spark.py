@@ -84,7 +84,8 @@ def classifier_udf(model_dir: str | os.PathLike[str] | None = None, *,
     """A pandas UDF ``udf(description_column, amount_column)`` returning a struct
     ``label: string, confidence: double`` per row (``RESULT_TYPE``).
 
-    ``model_dir`` is a directory written by ``txcat train`` (None: the default model).
+    ``model_dir`` is a directory written by ``txcat train`` (None: the default model);
+    its manifest is checked here, on the driver.
     Rows whose confidence is below ``threshold`` get the label ``REVISAR``. The amount
     column may hold nulls (or be ``lit(None)``): the amount sign is then unknown.
     """
@@ -93,6 +94,10 @@ def classifier_udf(model_dir: str | os.PathLike[str] | None = None, *,
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be between 0 and 1, not {threshold!r}")
     path = None if model_dir is None else os.fspath(model_dir)
+    if path is not None:  # here, not in a worker's traceback when the rows are collected
+        from txcat.modeldir import read_manifest
+
+        read_manifest(path)
 
     # No annotations: Spark would read them; without any it makes a scalar pandas UDF.
     # The cache is reached through the module-level ``cached_classifier``, which
