@@ -90,6 +90,9 @@ _ACCOUNT_KIND = r"(?:corrente|de\s+pagamento|pagamento|digital|poupan[cç]a|poup
 _ACCOUNT_WORD = (r"(?:(?:conta|cta\.?)(?:[\s.-]*" + _ACCOUNT_KIND + r")?|c[/.]\s*" +
                  _ACCOUNT_KIND + r"|c/c|c\.c\.?|cc)")
 _NUMBER_WORD = r"(?:n[º°o.]\s*)?"  # 'Conta nº 12345-6'
+# A colon after a label word, with the spaces after it: never ':?\s*' right after the
+# label's own '\s*', whose two runs of spaces were tried in every split of a long run.
+_COLON = r"(?::\s*)?"
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL'). The match
     # starts only where a run of such characters starts: tried at every position of a
@@ -102,8 +105,8 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # CNPJ: 12.345.678/0001-90, its 14 digits bare, and mixes of the two.
     (re.compile(_D + r"\d{2}\.?\d{3}\.?\d{3}\s?/?\s?\d{4}[-\s]?\d{2}" + _ND), "[CNPJ]"),
     # RG, PIS/PASEP, NIS after their label word; an RG's state may come first ('MG-').
-    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b\.?\s*" + _NUMBER_WORD +
-                r":?\s*(?:[a-z]{2}[\s-]?)?)"
+    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b\.?\s*" + _NUMBER_WORD + _COLON +
+                r"(?:[a-z]{2}[\s-]?)?)"
                 r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
     # CPF: 123.456.789-00 and other separators or none, banks' masked forms
     # (***.456.789-**, XXX456789XX), 11 bare digits. A letter may touch it ('PIX123...').
@@ -111,17 +114,17 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
                 r"[\d*•xX]{2}|\d{11})(?![\d*•])"), "[CPF]"),
     # After the word CPF or CNPJ, what is left of a number of 8 digits or more, however
     # split: one cut short by a fixed-width column ('CPF: 123.456.789-0').
-    (re.compile(r"(?i)(\bcpf\b\.?\s*" + _NUMBER_WORD + r":?\s*)\d(?:[\s./-]?\d){7,}"),
+    (re.compile(r"(?i)(\bcpf\b\.?\s*" + _NUMBER_WORD + _COLON + r")\d(?:[\s./-]?\d){7,}"),
      r"\1[CPF]"),
-    (re.compile(r"(?i)(\bcnpj\b\.?\s*" + _NUMBER_WORD + r":?\s*)\d(?:[\s./-]?\d){7,}"),
+    (re.compile(r"(?i)(\bcnpj\b\.?\s*" + _NUMBER_WORD + _COLON + r")\d(?:[\s./-]?\d){7,}"),
      r"\1[CNPJ]"),
     # Card numbers: 13 to 19 digits, bare or in groups split by spaces, hyphens or dots.
     (re.compile(_D + r"\d{4}(?:[ .-]?\d){9,15}" + _ND), "[CARTAO]"),
     # Agency and account after their label words: 'Agência: 1234 Conta: 56789-0',
     # 'Ag/Conta 1234/56789-0', 'AG 1234/56789-0', 'CTA 12345-6', 'Conta Poupança 12345-6'.
-    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*/\s*" + _ACCOUNT_WORD + r"\s*:?\s*)" + _AGENCY +
-                r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
-    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r":?\s*)" + _AGENCY +
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*/\s*" + _ACCOUNT_WORD + r"\s*" + _COLON + r")" +
+                _AGENCY + r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + _COLON + r")" + _AGENCY +
                 r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
     # After a colon the label is sure, and any number goes ('Agência: 18', 'Conta: 123-4').
     (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r":\s*)\d[\d.]*(?:-[\dxX])?"
