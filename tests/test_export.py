@@ -502,6 +502,9 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     ("PEDIDO 123456-7890 LOJA", "123456-7890"),
     ("NF 000123-4567 LOJA", "000123-4567"),
     ("CAFE@1 LANCHONETE", "CAFE@1"),
+    # A cut CPF or CNPJ is masked, not the date and amount after it.
+    ("PIX JOAO CPF: 123.456.789-0 15/03 1.234,56", "15/03 1.234,56"),
+    ("BOLETO CNPJ 12.345.678/0001-9 2024 10 PARC", "2024 10 PARC"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

@@ -113,11 +113,12 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![\d*•])(?:[\d*•xX]{3}" + _SEP + r"\d{3}" + _SEP + r"\d{3}" + _SEP +
                 r"[\d*•xX]{2}|\d{11})(?![\d*•])"), "[CPF]"),
     # After the word CPF or CNPJ, what is left of a number of 8 digits or more, however
-    # split: one cut short by a fixed-width column ('CPF: 123.456.789-0').
-    (re.compile(r"(?i)(\bcpf\b\.?\s*" + _NUMBER_WORD + _COLON + r")\d(?:[\s./-]?\d){7,}"),
-     r"\1[CPF]"),
-    (re.compile(r"(?i)(\bcnpj\b\.?\s*" + _NUMBER_WORD + _COLON + r")\d(?:[\s./-]?\d){7,}"),
-     r"\1[CNPJ]"),
+    # split: one cut short by a fixed-width column ('CPF: 123.456.789-0'). At most the
+    # document's own digits (11, 14): a date or amount after it is no part of it.
+    (re.compile(r"(?i)(\bcpf\b\.?\s*" + _NUMBER_WORD + _COLON +
+                r")\d(?:[\s./-]?\d){7,10}(?!\d)"), r"\1[CPF]"),
+    (re.compile(r"(?i)(\bcnpj\b\.?\s*" + _NUMBER_WORD + _COLON +
+                r")\d(?:[\s./-]?\d){7,13}(?!\d)"), r"\1[CNPJ]"),
     # Card numbers: 13 to 19 digits, bare or in groups split by spaces, hyphens or dots.
     (re.compile(_D + r"\d{4}(?:[ .-]?\d){9,15}" + _ND), "[CARTAO]"),
     # Agency and account after their label words: 'Agência: 1234 Conta: 56789-0',
