@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from llm_server import (
     serve,
 )
 
-from txcat.llm.base import BackendOptions, LLMError, make_backend
+from txcat.llm.base import BackendOptions, LLMError, in_threads, make_backend
 from txcat.llm.cache import ResponseCache, request_key
 from txcat.llm.openai_backend import OpenAIBackend, is_loopback, parse_answer
 
@@ -129,6 +130,24 @@ def test_server_error_after_retries_is_an_llm_error(server: LLMServer) -> None:
     with pytest.raises(LLMError, match=r"HTTP 500 .*the model crashed.*after 1 retry") as info:
         llm.choose(SYSTEM, ROWS, LABELS)
     assert "\n" not in str(info.value)
+
+
+def test_after_a_failed_batch_no_other_batch_is_sent() -> None:
+    """A batch the server refuses (too long a prompt, say) while an earlier one is still
+    in flight: the other batches were all sent, and paid for, before the error came."""
+    started: list[int] = []
+
+    def job(n: int) -> int:
+        started.append(n)
+        if n == 0:
+            time.sleep(0.5)
+        elif n == 1:
+            raise LLMError("refused")
+        return n
+
+    with pytest.raises(LLMError, match="refused"):
+        list(in_threads(job, range(20), 2))
+    assert sorted(started) == [0, 1]
 
 
 def test_a_url_that_is_no_chat_endpoint_is_an_llm_error(server: LLMServer) -> None:

@@ -115,6 +115,7 @@ def in_threads(function: Callable[[_Job], _Result], jobs: Sequence[_Job],
             try:
                 futures[i].set_result(function(jobs[i]))
             except BaseException as exc:  # handed to the caller by result()
+                stop.set()  # the jobs before it have all started: the caller gets here
                 futures[i].set_exception(exc)
 
     for _ in range(min(workers, len(jobs))):
