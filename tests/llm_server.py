@@ -48,6 +48,7 @@ class Behaviour:
     rate_limit: int = 0  # answer 429 (Retry-After: 0) to the first N requests
     reject_schema: bool = False  # 400 to response_format json_schema
     reject_json_object: bool = False  # 400 to response_format json_object too
+    reject_temperature: bool = False  # 400 to any temperature, as reasoning models answer
     malformed: int = 0  # the first K answers are malformed...
     malformed_kind: str = "not_json"  # ...as: not_json, bad_label, missing_id
     delay: float = 0.0  # sleep this long before answering
@@ -162,6 +163,11 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             if n <= b.rate_limit:
                 self._error(429, "Rate limit reached", headers={"Retry-After": "0",
                                                                 "retry-after-ms": "5"})
+                return
+            if "temperature" in body and b.reject_temperature:
+                self._error(400, "Unsupported value: 'temperature' does not support 0 with "
+                            "this model. Only the default (1) value is supported.",
+                            param="temperature")
                 return
             fmt = (body.get("response_format") or {}).get("type")
             if fmt == "json_schema" and b.reject_schema:

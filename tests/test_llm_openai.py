@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -401,3 +402,15 @@ def test_a_label_answered_with_a_full_stop_or_quotes_is_that_label() -> None:
                ' {"id": "r3", "label": "trabalho!"}, {"id": "r4", "label": "LAZERES."}]')
     assert parse_answer(content, ids, LABELS) == {"r1": "LAZER", "r2": "NECESSIDADE",
                                                   "r3": "TRABALHO"}
+
+
+def test_a_rejected_temperature_is_said_once_with_concurrent_batches(
+        server: LLMServer, caplog: pytest.LogCaptureFixture) -> None:
+    """Every batch in flight when the first 400 came said 'rejects temperature=0'."""
+    server.behaviour.reject_temperature = True
+    server.behaviour.delay = 0.2  # the batches are all in flight when the first 400 comes
+    llm = backend(server, batch_size=1, concurrency=4)
+    with caplog.at_level(logging.INFO, logger="txcat"):
+        assert labels_of(llm.choose(SYSTEM, ROWS[:4], LABELS)) == EXPECTED[:4]
+    said = [r for r in caplog.records if "rejects temperature=0" in r.message]
+    assert len(said) == 1

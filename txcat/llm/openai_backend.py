@@ -295,8 +295,10 @@ class OpenAIBackend(LLMBackend):
                 if exc.status_code in (400, 422) and temperature is not None \
                         and "temperature" in said:
                     with self._lock:
+                        dropped = self._temperature is not None  # not by a concurrent batch
                         self._temperature = None
-                    logger.info("%s rejects temperature=0; sending none", self._server())
+                    if dropped:
+                        logger.info("%s rejects temperature=0; sending none", self._server())
                     continue
                 if exc.status_code in (400, 422) and fmt is not None \
                         and any(word in said for word in _FORMAT_WORDS):
