@@ -24,6 +24,25 @@ def set_manifest_labels(model_dir: Path, labels: list[str]) -> None:
     path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
+def set_manifest_param(model_dir: Path, name: str, value: Any) -> Path:
+    """Edit one of the params a saved model's txcat.json lists; its path, for messages."""
+    import json
+
+    path = model_dir / "txcat.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["params"][name] = value
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    return path
+
+
+def drop_weights(weights: Path, lost: str) -> None:
+    """Rewrite a .safetensors file without the tensors whose name holds ``lost``."""
+    from safetensors.torch import load_file, save_file
+
+    save_file({k: v for k, v in load_file(weights).items() if lost not in k}, weights,
+              metadata={"format": "pt"})
+
+
 def txs(*descriptions: str, amount: float = -10.0) -> list[Transaction]:
     return [Transaction(description=d, amount=amount, id=str(i), row=i)
             for i, d in enumerate(descriptions, start=1)]

@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("peft")
 
+from helpers import drop_weights, set_manifest_param
 from test_bert import NAMES, rows
 from tiny_models import build_tiny_decoder, build_tiny_gguf
 
@@ -126,12 +127,8 @@ def test_adapters_missing_some_of_their_weights_are_refused(fitted: LoraStrategy
                                                             tmp_path: Path) -> None:
     """peft only warned, and the missing adapters stayed as initialised (no effect)."""
     lost = "layers.1."
-    from safetensors.torch import load_file, save_file
-
     save_model(fitted, tmp_path / "m")
-    weights = tmp_path / "m" / "adapter_model.safetensors"
-    save_file({k: v for k, v in load_file(weights).items() if lost not in k}, weights,
-              metadata={"format": "pt"})
+    drop_weights(tmp_path / "m" / "adapter_model.safetensors", lost)
     with pytest.raises(ModelError, match=rf"adapter weights lack .*{lost}"):
         load_model(tmp_path / "m")
 
@@ -168,16 +165,11 @@ def test_an_unreachable_base_model_says_how_to_point_at_a_local_copy(
 def test_a_saved_model_whose_base_cannot_be_loaded_says_where_to_name_a_copy(
         fitted: LoraStrategy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """classify has no --base-model, which the message told the user to pass."""
-    import json
-
     import huggingface_hub
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     save_model(fitted, tmp_path / "m")
-    manifest_path = tmp_path / "m" / "txcat.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["params"]["base_model"] = "someorg/llama-pt"
-    manifest_path.write_text(json.dumps(manifest))
+    manifest_path = set_manifest_param(tmp_path / "m", "base_model", "someorg/llama-pt")
     with pytest.raises(ModelError) as error:
         load_model(tmp_path / "m")
     assert "pass the folder as base_model in " + str(manifest_path) in str(error.value)

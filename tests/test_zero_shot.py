@@ -12,7 +12,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from click.testing import CliRunner
-from helpers import SAMPLES
+from helpers import SAMPLES, set_manifest_param
 from tiny_models import build_tiny_bert
 
 from txcat.cli import main
@@ -94,10 +94,7 @@ def test_a_saved_model_whose_encoder_cannot_be_loaded_says_where_to_name_a_copy(
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     save_model(model(setup), tmp_path / "zs")
-    manifest_path = tmp_path / "zs" / "txcat.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["params"]["base_model"] = "someorg/bert-pt"
-    manifest_path.write_text(json.dumps(manifest))
+    manifest_path = set_manifest_param(tmp_path / "zs", "base_model", "someorg/bert-pt")
     with pytest.raises(ModelError) as error:
         load_model(tmp_path / "zs")
     assert "pass the folder as base_model in " + str(manifest_path) in str(error.value)
