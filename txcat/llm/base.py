@@ -138,9 +138,12 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return kind, model.strip()
 
 
-def check_prompt_params(params: dict[str, Any]) -> None:
-    """The model spec and server URL a prompt strategy was given, checked before any
-    request: a URL without its scheme was retried three times before the client said so."""
+def check_prompt_params(params: dict[str, Any], strategy: str) -> None:
+    """The batch size, model spec and server URL a prompt strategy was given, checked
+    before any request: a URL without its scheme was retried three times before the
+    client said so."""
+    if params.get("batch_size", 1) < 1:
+        raise StrategyError(f"{strategy}: batch_size must be at least 1")
     if params.get("llm"):
         parse_spec(params["llm"])
     url = params.get("llm_base_url")

@@ -101,11 +101,9 @@ class FewShotStrategy(Strategy):
             raise StrategyError("few-shot: selector must be auto, tfidf or embeddings")
         if params.get("k", 8) < 1:
             raise StrategyError("few-shot: k must be at least 1")
-        if params.get("batch_size", 1) < 1:
-            raise StrategyError("few-shot: batch_size must be at least 1")
         from txcat.llm.base import check_prompt_params
 
-        check_prompt_params(params)
+        check_prompt_params(params, cls.name)
 
     # -- the example pool -------------------------------------------------------------
     def fit(self, transactions: Sequence[Transaction], labels: Sequence[str]) -> FewShotStrategy:

@@ -129,11 +129,9 @@ class ZeroShotStrategy(Strategy):
     def check_params(cls, params: dict[str, Any]) -> None:
         check_settings(params, ZeroShotSettings, cls.name)
         check_max_length(params, cls.name)
-        if params.get("batch_size", 1) < 1:
-            raise StrategyError("zero-shot: batch_size must be at least 1")
         from txcat.llm.base import check_prompt_params
 
-        check_prompt_params(params)
+        check_prompt_params(params, cls.name)
 
     def fitted_encoder(self) -> ZeroShotStrategy:
         """This strategy with its encoder loaded, for embedding any texts (few-shot uses it)."""
