@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -392,3 +393,25 @@ def test_a_base_url_without_its_scheme_is_refused_before_any_request(strategy: s
     assert result.stderr.strip() == (
         "txcat: error: the LLM base URL 'localhost:11434/v1' needs its scheme: "
         "http://localhost:11434/v1 (or https://)")
+
+
+@pytest.mark.parametrize("strategy", ["few-shot", "zero-shot"])
+def test_each_prediction_closes_its_connections(server: LLMServer, strategy: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each predict made a client and never closed it: its sockets (up to one per batch
+    in flight) stayed open until the garbage collector ran."""
+    import importlib
+
+    module = importlib.import_module(f"txcat.strategies.{strategy.replace('-', '_')}")
+    made: list[Any] = []
+    make = module.make_llm
+
+    def recording(settings: Any) -> Any:
+        made.append(make(settings))
+        return made[-1]
+
+    monkeypatch.setattr(module, "make_llm", recording)
+    code, _, err = classify(server, "--strategy", strategy)
+    assert code == 0, err
+    assert made and all(backend._client is not None for backend in made)  # it asked
+    assert all(backend._client.is_closed() for backend in made)

@@ -86,6 +86,15 @@ class LLMBackend(ABC):
         """For each row text, ``{label: probability}`` over ``labels``, or None when no
         valid label came back after one retry."""
 
+    def close(self) -> None:  # noqa: B027 -- most backends hold nothing open
+        """Free what the backend holds open (an HTTP client's connections)."""
+
+    def __enter__(self) -> LLMBackend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 _Job = TypeVar("_Job")
 _Result = TypeVar("_Result")

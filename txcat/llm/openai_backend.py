@@ -264,6 +264,13 @@ class OpenAIBackend(LLMBackend):
                                              http_client=http_client)
             return self._client
 
+    def close(self) -> None:
+        """Close the client's connections (one per batch in flight): they were left to
+        the garbage collector, as the client and this backend refer to each other."""
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+
     def _count_request(self, request: Any) -> None:
         """Called by the HTTP client for every request it sends, SDK retries included."""
         with self._lock:

@@ -196,28 +196,28 @@ class FewShotStrategy(Strategy):
         self.check_fitted()
         if not transactions:
             return np.zeros((0, len(self.labels_)))
-        backend = make_llm(self.settings)
-        chosen = self.select(transactions)
-        out = np.zeros((len(transactions), len(self.labels_)))
-        size = self.settings.batch_size
-        batches: list[tuple[str, list[str]]] = []
-        for start in range(0, len(transactions), size):
-            batch = range(start, min(start + size, len(transactions)))
-            examples: list[int] = []
-            for i in batch:  # the union of the batch's examples, at most 3k
-                examples += [e for e in chosen[i] if e not in examples]
-            batches.append((self.prompt_for(examples[: 3 * self.settings.k]),
-                            [row_line(transactions[i]) for i in batch]))
-        # Each batch has its own prompt: ``concurrency`` of them are asked at once.
-        workers = self.settings.concurrency if backend.concurrent else 1
-        done = 0
-        for proba in in_threads(lambda job: ask(backend, job[0], job[1], self.labels_),
-                                batches, workers):
-            out[done : done + len(proba)] = proba
-            done += len(proba)
-            if self.progress is not None:
-                self.progress("predict", done, len(transactions))
-        self.usage_ = report_usage(backend, getattr(self, "usage_", None))
+        with make_llm(self.settings) as backend:
+            chosen = self.select(transactions)
+            out = np.zeros((len(transactions), len(self.labels_)))
+            size = self.settings.batch_size
+            batches: list[tuple[str, list[str]]] = []
+            for start in range(0, len(transactions), size):
+                batch = range(start, min(start + size, len(transactions)))
+                examples: list[int] = []
+                for i in batch:  # the union of the batch's examples, at most 3k
+                    examples += [e for e in chosen[i] if e not in examples]
+                batches.append((self.prompt_for(examples[: 3 * self.settings.k]),
+                                [row_line(transactions[i]) for i in batch]))
+            # Each batch has its own prompt: ``concurrency`` of them are asked at once.
+            workers = self.settings.concurrency if backend.concurrent else 1
+            done = 0
+            for proba in in_threads(lambda job: ask(backend, job[0], job[1], self.labels_),
+                                    batches, workers):
+                out[done : done + len(proba)] = proba
+                done += len(proba)
+                if self.progress is not None:
+                    self.progress("predict", done, len(transactions))
+            self.usage_ = report_usage(backend, getattr(self, "usage_", None))
         return out
 
     # -- persistence ------------------------------------------------------------------

@@ -221,15 +221,16 @@ class ZeroShotStrategy(Strategy):
         return self
 
     def _llm_proba(self, transactions: Sequence[Transaction]) -> np.ndarray:
-        backend = make_llm(self.settings)
         described = "\n".join(f"{label}: " + "; ".join(self.descriptions_[label]) + "."
                                for label in self.labels_)
         system = render(self.template_, labels=", ".join(self.labels_),
                         descriptions=described or label_descriptions(self.labels_),
                         examples="")
-        # All rows at once: the backend sends them in batches, ``concurrency`` at a time.
-        out = ask(backend, system, [row_line(tx) for tx in transactions], self.labels_)
-        self.usage_ = report_usage(backend, getattr(self, "usage_", None))
+        with make_llm(self.settings) as backend:
+            # All rows at once: the backend sends them in batches, ``concurrency`` at a
+            # time.
+            out = ask(backend, system, [row_line(tx) for tx in transactions], self.labels_)
+            self.usage_ = report_usage(backend, getattr(self, "usage_", None))
         return out
 
     def _embed_descriptions(self) -> None:
