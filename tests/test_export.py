@@ -461,6 +461,13 @@ LEAKS = [
     ("PIX ENVIADO JOAO CPF: 123.456.789-0", "456.789", "[CPF]"),
     ("PIX ENVIADO JOAO CPF 123.456.78", "456.78", "[CPF]"),
     ("BOLETO MERCADO BOM CNPJ 12.345.678/0001-9", "345.678", "[CNPJ]"),
+    # A reviewer's finds (2026-11-22): a bank's masked CPF cut short, with its word or
+    # without; a CPF cut to 7 digits after its word.
+    ("PIX RECEBIDO MARIA CPF ***.456.789-0", "456.789", "[CPF]"),
+    ("Pix recebido - MARIA - ***.456.789-0 - BCO C6 S.A. (0336)", "456.789", "[CPF]"),
+    ("PIX RECEBIDO MARIA CPF •••.456.789", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF 123.456.7", "456.7", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF 1234567", "1234567", "[CPF]"),
 ]
 
 
@@ -505,6 +512,9 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     # A cut CPF or CNPJ is masked, not the date and amount after it.
     ("PIX JOAO CPF: 123.456.789-0 15/03 1.234,56", "15/03 1.234,56"),
     ("BOLETO CNPJ 12.345.678/0001-9 2024 10 PARC", "2024 10 PARC"),
+    ("PIX JOAO CPF: 123.456.7 15/03 1.234,56", "15/03 1.234,56"),
+    ("PIX MARIA CPF ***.456.789-0 15/03 1.234,56", "15/03 1.234,56"),
+    ("PIX JOAO CPF 123456 LOJA 1234", "LOJA 1234"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

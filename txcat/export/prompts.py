@@ -109,14 +109,19 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
                 r"(?:[a-z]{2}[\s-]?)?)"
                 r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
     # CPF: 123.456.789-00 and other separators or none, banks' masked forms
-    # (***.456.789-**, XXX456789XX), 11 bare digits. A letter may touch it ('PIX123...').
+    # (***.456.789-**, XXX456789XX, and cut short: ***.456.789-0), 11 bare digits. A
+    # letter may touch it ('PIX123...').
     (re.compile(r"(?<![\d*•])(?:[\d*•xX]{3}" + _SEP + r"\d{3}" + _SEP + r"\d{3}" + _SEP +
-                r"[\d*•xX]{2}|\d{11})(?![\d*•])"), "[CPF]"),
-    # After the word CPF or CNPJ, what is left of a number of 8 digits or more, however
-    # split: one cut short by a fixed-width column ('CPF: 123.456.789-0'). At most the
-    # document's own digits (11, 14): a date or amount after it is no part of it.
+                r"[\d*•xX]{2}|[*•]{3}" + _SEP + r"\d{3}" + _SEP + r"\d{3}(?:" + _SEP +
+                r"[\d*•xX])?|\d{11})(?![\d*•])"), "[CPF]"),
+    # After the word CPF or CNPJ, what is left of a number cut short by a fixed-width
+    # column ('CPF: 123.456.789-0'): for a CPF, 7 digits or more in its own groups
+    # (3-3-3-2, a bank's mask first or last: 'CPF ***.456.789-0'), or 8 or more however
+    # split. At most the document's own digits (11, 14): a date or amount after it is no
+    # part of it.
     (re.compile(r"(?i)(\bcpf\b\.?\s*" + _NUMBER_WORD + _COLON +
-                r")\d(?:[\s./-]?\d){7,10}(?!\d)"), r"\1[CPF]"),
+                r")(?:[\d*•x]{3}" + _SEP + r"\d{3}" + _SEP + r"(?:\d{3}(?:" + _SEP +
+                r"[\d*•x]{1,2})?|\d{1,2})|\d(?:[\s./-]?\d){7,10})(?![\d*•])"), r"\1[CPF]"),
     (re.compile(r"(?i)(\bcnpj\b\.?\s*" + _NUMBER_WORD + _COLON +
                 r")\d(?:[\s./-]?\d){7,13}(?!\d)"), r"\1[CNPJ]"),
     # Card numbers: 13 to 19 digits, bare or in groups split by spaces, hyphens or dots.
