@@ -93,6 +93,9 @@ _NUMBER_WORD = r"(?:n[º°o.]\s*)?"  # 'Conta nº 12345-6'
 # A colon after a label word, with the spaces after it: never ':?\s*' right after the
 # label's own '\s*', whose two runs of spaces were tried in every split of a long run.
 _COLON = r"(?::\s*)?"
+# After a document's word: a dot, spaces, a hyphen with its spaces ('CPF-123...',
+# 'RG - SP ...'); the hyphen takes its spaces with it, as the colon does.
+_AFTER_WORD = r"\.?\s*(?:-\s*)?"
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL'). The match
     # starts only where a run of such characters starts: tried at every position of a
@@ -105,7 +108,7 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # CNPJ: 12.345.678/0001-90, its 14 digits bare, and mixes of the two.
     (re.compile(_D + r"\d{2}\.?\d{3}\.?\d{3}\s?/?\s?\d{4}[-\s]?\d{2}" + _ND), "[CNPJ]"),
     # RG, PIS/PASEP, NIS after their label word; an RG's state may come first ('MG-').
-    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b\.?\s*" + _NUMBER_WORD + _COLON +
+    (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b" + _AFTER_WORD + _NUMBER_WORD + _COLON +
                 r"(?:[a-z]{2}[\s-]?)?)"
                 r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
     # CPF: 123.456.789-00 and other separators or none, banks' masked forms
@@ -119,10 +122,10 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # (3-3-3-2, a bank's mask first or last: 'CPF ***.456.789-0'), or 8 or more however
     # split. At most the document's own digits (11, 14): a date or amount after it is no
     # part of it.
-    (re.compile(r"(?i)(\bcpf\b\.?\s*" + _NUMBER_WORD + _COLON +
+    (re.compile(r"(?i)(\bcpf\b" + _AFTER_WORD + _NUMBER_WORD + _COLON +
                 r")(?:[\d*•x]{3}" + _SEP + r"\d{3}" + _SEP + r"(?:\d{3}(?:" + _SEP +
                 r"[\d*•x]{1,2})?|\d{1,2})|\d(?:[\s./-]?\d){7,10})(?![\d*•])"), r"\1[CPF]"),
-    (re.compile(r"(?i)(\bcnpj\b\.?\s*" + _NUMBER_WORD + _COLON +
+    (re.compile(r"(?i)(\bcnpj\b" + _AFTER_WORD + _NUMBER_WORD + _COLON +
                 r")\d(?:[\s./-]?\d){7,13}(?!\d)"), r"\1[CNPJ]"),
     # Card numbers: 13 to 19 digits, bare or in groups split by spaces, hyphens or dots.
     (re.compile(_D + r"\d{4}(?:[ .-]?\d){9,15}" + _ND), "[CARTAO]"),
