@@ -475,6 +475,13 @@ LEAKS = [
     ("PIX ENVIADO RG-SP 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
     ("PIX ENVIADO RG-12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
     ("PIX ENVIADO PIS-123.45678.90-1 JOSE", "45678", "[DOCUMENTO]"),
+    # The RG's issuing agency before its number, with its state or without.
+    ("PIX ENVIADO RG SSP-MG 12.345.678 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG SSP/SP 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG SSPSP 12345678 JOSE", "12345678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG SSP 12.345.678 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG: DETRAN-RJ 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
+    ("PIX ENVIADO RG SESP PR 1.234.567-8 JOSE", "234.567", "[DOCUMENTO]"),
 ]
 
 
@@ -522,6 +529,7 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     ("PIX JOAO CPF: 123.456.7 15/03 1.234,56", "15/03 1.234,56"),
     ("PIX MARIA CPF ***.456.789-0 15/03 1.234,56", "15/03 1.234,56"),
     ("PIX JOAO CPF 123456 LOJA 1234", "LOJA 1234"),
+    ("COMPRA RG MOTOS 123456", "MOTOS 123456"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

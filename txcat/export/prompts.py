@@ -96,6 +96,8 @@ _COLON = r"(?::\s*)?"
 # After a document's word: a dot, spaces, a hyphen with its spaces ('CPF-123...',
 # 'RG - SP ...'); the hyphen takes its spaces with it, as the colon does.
 _AFTER_WORD = r"\.?\s*(?:-\s*)?"
+# The agencies that issue RGs, as statements print them before its number.
+_RG_ISSUER = r"(?:ssp|sesp|sspds|sds|sjs|sejusp|sesdc|detran|ifp|iirgd|dgpc|igp|dic|pc|pol)"
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # E-mails, also cut short by a fixed-width column ('JOAO.SILVA@GMAIL'). The match
     # starts only where a run of such characters starts: tried at every position of a
@@ -107,9 +109,11 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
      "[CHAVE]"),
     # CNPJ: 12.345.678/0001-90, its 14 digits bare, and mixes of the two.
     (re.compile(_D + r"\d{2}\.?\d{3}\.?\d{3}\s?/?\s?\d{4}[-\s]?\d{2}" + _ND), "[CNPJ]"),
-    # RG, PIS/PASEP, NIS after their label word; an RG's state may come first ('MG-').
+    # RG, PIS/PASEP, NIS after their label word; an RG's issuing agency ('SSP/SP',
+    # 'DETRAN-RJ', 'SSP') or its state ('MG-') may come first. Only known agencies: 'RG
+    # MOTOS 123456' is a shop.
     (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b" + _AFTER_WORD + _NUMBER_WORD + _COLON +
-                r"(?:[a-z]{2}[\s-]?)?)"
+                r"(?:" + _RG_ISSUER + r"\.?[\s/-]?(?:[a-z]{2}[\s-]?)?|[a-z]{2}[\s-]?)?)"
                 r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
     # CPF: 123.456.789-00 and other separators or none, banks' masked forms
     # (***.456.789-**, XXX456789XX, and cut short: ***.456.789-0), 11 bare digits. A
