@@ -482,6 +482,19 @@ LEAKS = [
     ("PIX ENVIADO RG SSP 12.345.678 JOSE", "345.678", "[DOCUMENTO]"),
     ("PIX ENVIADO RG: DETRAN-RJ 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
     ("PIX ENVIADO RG SESP PR 1.234.567-8 JOSE", "234.567", "[DOCUMENTO]"),
+    # Number words between the label and the number: 'N', 'NR', 'N.', 'NRO', 'NUM' ...
+    ("PIX ENVIADO JOAO CPF N 123.456.789-0", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF NR 123.456.789-0", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF N. 123.456.789-0", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF NR. 1234567", "1234567", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF N.º 123.456.789-0", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF NUM: 123.456.789-0", "456.789", "[CPF]"),
+    ("PIX ENVIADO JOAO CPF NÚMERO 123.456.789-0", "456.789", "[CPF]"),
+    ("BOLETO CNPJ NRO 12.345.678/0001-9", "345.678", "[CNPJ]"),
+    ("PIX ENVIADO RG N 12.345.678-9 JOSE", "345.678", "[DOCUMENTO]"),
+    ("TED AG NR 1234 CTA NR 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED AG NR 1234 CTA NR 12345-6 ANA", "1234 ", "[AGENCIA]"),
+    ("TED CONTA N 12345-6 ANA", "12345", "[CONTA]"),
 ]
 
 
@@ -530,6 +543,8 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     ("PIX MARIA CPF ***.456.789-0 15/03 1.234,56", "15/03 1.234,56"),
     ("PIX JOAO CPF 123456 LOJA 1234", "LOJA 1234"),
     ("COMPRA RG MOTOS 123456", "MOTOS 123456"),
+    ("Compra no débito - CONTA NOVA 10 BAR", "CONTA NOVA 10 BAR"),
+    ("PAG*AG NORTE 1234 PRODUCOES", "NORTE 1234"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

@@ -89,7 +89,9 @@ _ACCOUNT_KIND = r"(?:corrente|de\s+pagamento|pagamento|digital|poupan[cç]a|poup
 # 'Conta Poupança', 'CTA CORRENTE', 'CTA.CORRENTE', 'C/CORRENTE', 'C. CORRENTE', 'C/C', 'CC'.
 _ACCOUNT_WORD = (r"(?:(?:conta|cta\.?)(?:[\s.-]*" + _ACCOUNT_KIND + r")?|c[/.]\s*" +
                  _ACCOUNT_KIND + r"|c/c|c\.c\.?|cc)")
-_NUMBER_WORD = r"(?:n[º°o.]\s*)?"  # 'Conta nº 12345-6'
+# A number word: 'Conta nº 12345-6', 'N.º', 'N', 'N.', 'NR', 'NRO', 'NO', 'NUM', 'NÚMERO';
+# a whole word ('CONTA NOVA 10' is a name), with its dot and spaces.
+_NUMBER_WORD = r"(?:n(?:[º°]|\.º|(?:[uú]m(?:ero)?|ro?|o)?\b)\.?\s*)?"
 # A colon after a label word, with the spaces after it: never ':?\s*' right after the
 # label's own '\s*', whose two runs of spaces were tried in every split of a long run.
 _COLON = r"(?::\s*)?"
