@@ -495,6 +495,15 @@ LEAKS = [
     ("TED AG NR 1234 CTA NR 12345-6 ANA", "12345", "[CONTA]"),
     ("TED AG NR 1234 CTA NR 12345-6 ANA", "1234 ", "[AGENCIA]"),
     ("TED CONTA N 12345-6 ANA", "12345", "[CONTA]"),
+    # Account kinds abbreviated, and 'C/C.'.
+    ("TED CTA SAL 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CTA DIG 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CONTA PGTO 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CONTA PAGTO: 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CONTA CORR 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CTA CORR. 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED C.CORR 12345-6 ANA", "12345", "[CONTA]"),
+    ("TED C/C. 12345 ANA", "12345", "[CONTA]"),
 ]
 
 
@@ -545,9 +554,21 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     ("COMPRA RG MOTOS 123456", "MOTOS 123456"),
     ("Compra no débito - CONTA NOVA 10 BAR", "CONTA NOVA 10 BAR"),
     ("PAG*AG NORTE 1234 PRODUCOES", "NORTE 1234"),
+    ("COMPRA ACTAR 1234 LTDA", "ACTAR 1234"),
+    ("TARIFA CTA SALDO DIG 12/2024", "CTA SALDO DIG 12/2024"),
+    ("C/CORREIOS 12345 SEDEX", "C/CORREIOS 12345"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "LOJA 1234", "PEDIDO 123456", "15/03/2024", "1.234,56", "NF 000123", "SALDO DIG",
+    "COMPRA ACTAR 1234", "Compra no débito - PADARIA 15/03/2024 1.234,56 PEDIDO 123456",
+    "SALDO DIG 1.234,56", "CTA SALDO 1.234,56", "DIG DIN 12345", "SAL E BRASA 1234",
+])
+def test_redact_keeps_ordinary_merchant_text_whole(text: str) -> None:
+    assert redact(text) == text
 
 
 @pytest.mark.parametrize(("text", "masked"), [

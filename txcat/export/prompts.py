@@ -85,10 +85,14 @@ _ND = r"(?![\d])"  # no digit just after
 _SEP = r"(?:\s?[.-]\s?|\s)?"
 _ACCOUNT = r"\d[\d.]{3,}(?:-[\dxX])?(?!\w)"  # 4 digits or more: 'CONTA 10 BAR' is a name
 _AGENCY = r"\d{3,}(?:-[\dxX])?(?!\w)"  # 3 digits or more: '123MILHAS' is a name
-_ACCOUNT_KIND = r"(?:corrente|de\s+pagamento|pagamento|digital|poupan[cç]a|poup\.?|sal[aá]rio)"
-# 'Conta Poupança', 'CTA CORRENTE', 'CTA.CORRENTE', 'C/CORRENTE', 'C. CORRENTE', 'C/C', 'CC'.
+# The account's kind, written out or cut to a whole word: 'CORR', 'DIG', 'SAL', 'PGTO'
+# ('C/CORREIOS', 'CTA SALDO' are no kind).
+_ACCOUNT_KIND = (r"(?:corrente|de\s+pagamento|pagamento|digital|poupan[cç]a|poup\.?|"
+                 r"sal[aá]rio|(?:corr|dig|sal|pgto|pagto)\b\.?)")
+# 'Conta Poupança', 'CTA CORRENTE', 'CTA.CORRENTE', 'C/CORRENTE', 'C. CORRENTE', 'C.CORR',
+# 'C/C', 'C/C.', 'CC'.
 _ACCOUNT_WORD = (r"(?:(?:conta|cta\.?)(?:[\s.-]*" + _ACCOUNT_KIND + r")?|c[/.]\s*" +
-                 _ACCOUNT_KIND + r"|c/c|c\.c\.?|cc)")
+                 _ACCOUNT_KIND + r"|c/c\.?|c\.c\.?|cc)")
 # A number word: 'Conta nº 12345-6', 'N.º', 'N', 'N.', 'NR', 'NRO', 'NO', 'NUM', 'NÚMERO';
 # a whole word ('CONTA NOVA 10' is a name), with its dot and spaces.
 _NUMBER_WORD = r"(?:n(?:[º°]|\.º|(?:[uú]m(?:ero)?|ro?|o)?\b)\.?\s*)?"
