@@ -504,6 +504,10 @@ LEAKS = [
     ("TED CTA CORR. 12345-6 ANA", "12345", "[CONTA]"),
     ("TED C.CORR 12345-6 ANA", "12345", "[CONTA]"),
     ("TED C/C. 12345 ANA", "12345", "[CONTA]"),
+    # An account shaped like a year is still masked with its check digit or a colon.
+    ("TED CTA 2024-5 ANA", "2024", "[CONTA]"),
+    ("TED CONTA: 2024 ANA", "2024", "[CONTA]"),
+    ("TED C/C 19876 ANA", "19876", "[CONTA]"),
 ]
 
 
@@ -557,6 +561,10 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     ("COMPRA ACTAR 1234 LTDA", "ACTAR 1234"),
     ("TARIFA CTA SALDO DIG 12/2024", "CTA SALDO DIG 12/2024"),
     ("C/CORREIOS 12345 SEDEX", "C/CORREIOS 12345"),
+    # A year after an account word, with no check digit, is a year: 'C.' is also short
+    # for 'com', and 'CONTA' for a bill.
+    ("C. PAGAMENTO 2024 ACADEMIA", "C. PAGAMENTO 2024 ACADEMIA"),
+    ("PAGTO CONTA 2024 IPTU", "CONTA 2024 IPTU"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

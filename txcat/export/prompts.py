@@ -152,8 +152,10 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
                 r"(?:-[\dxX])?(?!\w)"), r"\1[CONTA]"),
     (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r")" + _AGENCY),
      r"\1[AGENCIA]"),
-    (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _NUMBER_WORD + r")" + _ACCOUNT),
-     r"\1[CONTA]"),
+    # With no colon, a year and nothing after it is a year: 'C.' is also short for 'com'
+    # ('C. PAGAMENTO 2024 ACADEMIA'), 'CONTA' a bill ('PAGTO CONTA 2024 IPTU').
+    (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _NUMBER_WORD + r")"
+                r"(?!(?:19|20)\d{2}(?![\d.-]))" + _ACCOUNT), r"\1[CONTA]"),
     # Bank, agency and account with no label: 'TED 341.1234.12345-6', '237 1234 12345-6'.
     (re.compile(_D + r"\d{3}[.\s]\d{4}(?:-[\dxX])?[.\s]\d{4,12}-?[\dxX]" + _ND), "[CONTA]"),
     # After a phone's label word ('TEL', 'FONE:', 'CEL', 'WhatsApp'), any number of 8 to
