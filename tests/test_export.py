@@ -508,6 +508,11 @@ LEAKS = [
     ("TED CTA 2024-5 ANA", "2024", "[CONTA]"),
     ("TED CONTA: 2024 ANA", "2024", "[CONTA]"),
     ("TED C/C 19876 ANA", "19876", "[CONTA]"),
+    # A hyphen after an account or agency word, a colon after an RG's agency.
+    ("TED CTA-12345-6 ANA", "12345", "[CONTA]"),
+    ("TED CONTA - 12345 ANA", "12345", "[CONTA]"),
+    ("TED AG-1234 CTA-12345-6 ANA", "1234 ", "[AGENCIA]"),
+    ("PIX ENVIADO RG SSP-MG: 12.345.678 JOSE", "345.678", "[DOCUMENTO]"),
 ]
 
 
@@ -565,6 +570,8 @@ def test_a_label_word_before_a_long_run_of_spaces_is_redacted_in_linear_time(
     # for 'com', and 'CONTA' for a bill.
     ("C. PAGAMENTO 2024 ACADEMIA", "C. PAGAMENTO 2024 ACADEMIA"),
     ("PAGTO CONTA 2024 IPTU", "CONTA 2024 IPTU"),
+    ("Compra no débito - CONTA-10 BAR", "CONTA-10 BAR"),
+    ("PAG*AG-10 PRODUCOES", "AG-10 PRODUCOES"),
 ])
 def test_redact_keeps_years_and_numbers_in_merchant_names(text: str, kept: str) -> None:
     assert kept in redact(text), redact(text)

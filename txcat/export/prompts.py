@@ -99,9 +99,11 @@ _NUMBER_WORD = r"(?:n(?:[º°]|\.º|(?:[uú]m(?:ero)?|ro?|o)?\b)\.?\s*)?"
 # A colon after a label word, with the spaces after it: never ':?\s*' right after the
 # label's own '\s*', whose two runs of spaces were tried in every split of a long run.
 _COLON = r"(?::\s*)?"
-# After a document's word: a dot, spaces, a hyphen with its spaces ('CPF-123...',
-# 'RG - SP ...'); the hyphen takes its spaces with it, as the colon does.
-_AFTER_WORD = r"\.?\s*(?:-\s*)?"
+# A hyphen after a label word, with its spaces ('CPF-123...', 'RG - SP ...', 'CTA-12345'):
+# it takes its spaces with it, as the colon does.
+_HYPHEN = r"(?:-\s*)?"
+# After a document's word: a dot, spaces, a hyphen.
+_AFTER_WORD = r"\.?\s*" + _HYPHEN
 # The agencies that issue RGs, as statements print them before its number.
 _RG_ISSUER = r"(?:ssp|sesp|sspds|sds|sjs|sejusp|sesdc|detran|ifp|iirgd|dgpc|igp|dic|pc|pol)"
 _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
@@ -116,11 +118,11 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # CNPJ: 12.345.678/0001-90, its 14 digits bare, and mixes of the two.
     (re.compile(_D + r"\d{2}\.?\d{3}\.?\d{3}\s?/?\s?\d{4}[-\s]?\d{2}" + _ND), "[CNPJ]"),
     # RG, PIS/PASEP, NIS after their label word; an RG's issuing agency ('SSP/SP',
-    # 'DETRAN-RJ', 'SSP') or its state ('MG-') may come first. Only known agencies: 'RG
-    # MOTOS 123456' is a shop.
+    # 'DETRAN-RJ', 'SSP') or its state ('MG-') may come first, and a colon after them.
+    # Only known agencies: 'RG MOTOS 123456' is a shop.
     (re.compile(r"(?i)(\b(?:rg|pis|pasep|nis|nit)\b" + _AFTER_WORD + _NUMBER_WORD + _COLON +
-                r"(?:" + _RG_ISSUER + r"\.?[\s/-]?(?:[a-z]{2}[\s-]?)?|[a-z]{2}[\s-]?)?)"
-                r"\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
+                r"(?:" + _RG_ISSUER + r"\.?[\s/-]?(?:[a-z]{2}[\s-]?)?|[a-z]{2}[\s-]?)?" +
+                _COLON + r")\d[\d.-]{4,}[\dxX]"), r"\1[DOCUMENTO]"),
     # CPF: 123.456.789-00 and other separators or none, banks' masked forms
     # (***.456.789-**, XXX456789XX, and cut short: ***.456.789-0), 11 bare digits. A
     # letter may touch it ('PIX123...').
@@ -143,18 +145,18 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     # 'Ag/Conta 1234/56789-0', 'AG 1234/56789-0', 'CTA 12345-6', 'Conta Poupança 12345-6'.
     (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*/\s*" + _ACCOUNT_WORD + r"\s*" + _COLON + r")" +
                 _AGENCY + r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
-    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + _COLON + r")" + _AGENCY +
-                r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _HYPHEN + _NUMBER_WORD + _COLON + r")" +
+                _AGENCY + r"\s*/\s*" + _ACCOUNT), r"\1[AGENCIA]/[CONTA]"),
     # After a colon the label is sure, and any number goes ('Agência: 18', 'Conta: 123-4').
     (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r":\s*)\d[\d.]*(?:-[\dxX])?"
                 r"(?!\w)"), r"\1[AGENCIA]"),
     (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _NUMBER_WORD + r":\s*)\d[\d.]*"
                 r"(?:-[\dxX])?(?!\w)"), r"\1[CONTA]"),
-    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _NUMBER_WORD + r")" + _AGENCY),
+    (re.compile(r"(?i)(\bag(?:[eê]ncia|\.)?\s*" + _HYPHEN + _NUMBER_WORD + r")" + _AGENCY),
      r"\1[AGENCIA]"),
     # With no colon, a year and nothing after it is a year: 'C.' is also short for 'com'
     # ('C. PAGAMENTO 2024 ACADEMIA'), 'CONTA' a bill ('PAGTO CONTA 2024 IPTU').
-    (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _NUMBER_WORD + r")"
+    (re.compile(r"(?i)(\b" + _ACCOUNT_WORD + r"\s*" + _HYPHEN + _NUMBER_WORD + r")"
                 r"(?!(?:19|20)\d{2}(?![\d.-]))" + _ACCOUNT), r"\1[CONTA]"),
     # Bank, agency and account with no label: 'TED 341.1234.12345-6', '237 1234 12345-6'.
     (re.compile(_D + r"\d{3}[.\s]\d{4}(?:-[\dxX])?[.\s]\d{4,12}-?[\dxX]" + _ND), "[CONTA]"),
