@@ -37,6 +37,17 @@ def _plugin_warnings_given_afresh() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _llm_servers_learned_afresh() -> None:
+    """What a test's LLM server took (response format, temperature) is remembered per
+    URL for the process; a later test's server may get the same port."""
+    import sys
+
+    module = sys.modules.get("txcat.llm.openai_backend")
+    if module is not None:
+        module._LEARNED.clear()
+
+
+@pytest.fixture(autouse=True)
 def _cache_dir(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Never write into the user's real cache from tests."""
     monkeypatch.setenv("TXCAT_CACHE_DIR", str(session_cache))

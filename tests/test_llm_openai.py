@@ -301,6 +301,23 @@ def test_a_rejected_format_is_warned_about_once_with_concurrent_batches(
     assert len(warned) == 1
 
 
+def test_a_new_backend_for_the_same_server_remembers_the_fallback(
+        server: LLMServer, caplog: pytest.LogCaptureFixture) -> None:
+    """classify predicts 4,096 rows at a time, each with a backend of its own: every one
+    tried json_schema again, paid a rejected request and warned again."""
+    server.behaviour.reject_schema = True
+    for _ in range(3):
+        llm = backend(server, batch_size=2, concurrency=1)
+        assert labels_of(llm.choose(SYSTEM, ROWS[:2], LABELS)) == EXPECTED[:2]
+    formats = [(b.get("response_format") or {}).get("type") for b in server.bodies]
+    assert formats == ["json_schema", "json_object", "json_object", "json_object"]
+    warned = [r for r in caplog.records if "does not accept this response format" in r.message]
+    assert len(warned) == 1
+    other = OpenAIBackend("other-model", BackendOptions(base_url=server.base_url, cache_dir=""))
+    other.choose(SYSTEM, ROWS[:2], LABELS)  # another model on that server is asked afresh
+    assert (server.bodies[-2].get("response_format") or {}).get("type") == "json_schema"
+
+
 def test_rejected_json_object_falls_back_to_no_format(server: LLMServer) -> None:
     server.behaviour.reject_schema = server.behaviour.reject_json_object = True
     llm = backend(server, batch_size=5)

@@ -152,6 +152,11 @@ def parse_answer(content: str | None, ids: Sequence[str],
     return {rid: label for rid, label in found.items() if rid not in conflicting}
 
 
+#: (base URL, model) -> (response format level, temperature) that server was seen to
+#: take, for the backends made after the one that found out.
+_LEARNED: dict[tuple[str | None, str], tuple[int, float | None]] = {}
+
+
 class OpenAIBackend(LLMBackend):
     """Chat completions on any OpenAI-compatible server (``openai:MODEL``, ``ollama:MODEL``)."""
 
@@ -168,8 +173,10 @@ class OpenAIBackend(LLMBackend):
         self._api_key = key or PLACEHOLDER_KEY
         self._lock = threading.Lock()
         self._client: Any = None
-        self._format = _JSON_SCHEMA
-        self._temperature: float | None = 0.0
+        # What this server took for this model, learned by an earlier backend of this
+        # process (classify makes one per 4,096 rows): not probed, paid and warned again.
+        self._format, self._temperature = _LEARNED.get(self._server_key(),
+                                                       (_JSON_SCHEMA, 0.0))
         self._cache: ResponseCache | None = None
         if options.cache_dir != "":
             if options.cache_dir is None:
@@ -236,6 +243,7 @@ class OpenAIBackend(LLMBackend):
                 with self._lock:
                     lowered = level + 1 > self._format  # not already by a concurrent batch
                     self._format = level = max(level + 1, self._format)
+                    _LEARNED[self._server_key()] = (self._format, self._temperature)
                 if lowered:
                     logger.warning("%s does not accept this response format; using %s instead",
                                    self._server(), _FORMAT_NAMES[level])
@@ -246,6 +254,9 @@ class OpenAIBackend(LLMBackend):
             return answer
 
     # -- the wire --------------------------------------------------------------------------
+
+    def _server_key(self) -> tuple[str | None, str]:
+        return self.options.base_url, self.model
 
     def _get_client(self) -> Any:
         with self._lock:
@@ -304,6 +315,7 @@ class OpenAIBackend(LLMBackend):
                     with self._lock:
                         dropped = self._temperature is not None  # not by a concurrent batch
                         self._temperature = None
+                        _LEARNED[self._server_key()] = (self._format, None)
                     if dropped:
                         logger.info("%s rejects temperature=0; sending none", self._server())
                     continue
