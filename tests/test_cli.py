@@ -738,6 +738,28 @@ def test_two_columns_that_look_like_labels_are_pointed_out(header: str,
             f"column; '{first}' is used (name another with --label-column)") in err
 
 
+def test_txcat_label_beside_a_label_column_is_pointed_out(tmp_path: Path) -> None:
+    """A statement with a 'label' column of its own, classified with --format full,
+    gets txcat's answers as 'txcat_label'. A user who corrected those and trained got
+    a model of the old 'label' column, and no word of it."""
+    statement = tmp_path / "extrato.csv"
+    statement.write_text("data,valor,descricao,label\n" + "".join(
+        f"01/09/2024,-{i}.00,{name} {i},\n" for i in range(1, 5)
+        for name in ("Padaria Sol", "Bar Lua")), encoding="utf-8")
+    revisao = tmp_path / "revisao.csv"
+    assert run("classify", str(statement), "--format", "full", "-o", str(revisao))[0] == 0
+    assert revisao.read_text(encoding="utf-8").splitlines()[0] == \
+        "data,valor,descricao,label,txcat_label,confidence"
+    code, _, err = run("train", str(revisao), "-o", str(tmp_path / "m"))
+    assert code == 1
+    assert ("revisao.csv: columns 'label' and 'txcat_label' both look like the label "
+            "column; 'label' is used (name another with --label-column)") in err
+    code, _, err = run("train", str(revisao), "--label-column", "txcat_label",
+                       "-o", str(tmp_path / "m"))
+    assert code == 0, err
+    assert "look like the label column" not in err
+
+
 def test_a_model_that_would_answer_labels_outside_the_set_is_not_saved(tmp_path: Path) -> None:
     """zero-shot takes its labels from its descriptions: one for SAUDE, with the set
     left at the default three, would print SAUDE rows no one asked for."""

@@ -34,13 +34,17 @@ def find_label_column(columns: Sequence[str], name: str | None = None) -> str | 
 
 def label_column_candidates(columns: Sequence[str]) -> list[str]:
     """Every column called like a label column, a repeated one's copies ('label_2')
-    included: more than one makes :func:`find_label_column`'s choice worth saying."""
+    and txcat's own answers beside an input 'label' ('txcat_label', 'txcat_label_2',
+    as ``classify --format full`` names them) included: more than one makes
+    :func:`find_label_column`'s choice worth saying."""
     names = set(columns)
     found = []
     for column in columns:
         base, _, number = column.rpartition("_")
-        if column_key(column) in LABEL_COLUMN_ALIASES or (
-                number.isdigit() and base in names and column_key(base) in LABEL_COLUMN_ALIASES):
+        copy = number.isdigit() and base in names
+        if column_key(column) in LABEL_COLUMN_ALIASES or column == "txcat_label" or (
+                copy and column_key(base) in LABEL_COLUMN_ALIASES) or (
+                number.isdigit() and base == "txcat_label"):
             found.append(column)
     return found
 
