@@ -1506,6 +1506,19 @@ def test_bradesco_s_second_description_line_joins_the_row_above(
     assert any("joined to the row above" in r.getMessage() for r in log.records)
 
 
+def test_a_dateless_row_with_a_cell_of_its_own_is_a_row_not_a_continuation(
+        log: pytest.LogCaptureFixture) -> None:
+    """A row a user added to a labeled file with only its description and its label was
+    joined to the row above as Bradesco's second line, and its label was lost."""
+    data = ("Data;Descrição;Valor;label\n01/07/2025;Tam Linhas Aereas;-900,00;LAZER\n"
+            ";Uber para cliente ACME;;TRABALHO\n").encode()
+    statement, rows = read_bytes(data)
+    assert [(t.description, t.amount, t.raw["label"]) for t in rows] == [
+        ("Tam Linhas Aereas", -900.0, "LAZER"), ("Uber para cliente ACME", None, "TRABALHO")]
+    assert statement.stats.continued_rows == 0
+    assert any("row has no amount; row kept" in w for w in warnings_of(log))
+
+
 def test_a_note_column_beside_a_nubank_card_file_keeps_its_layout_and_signs() -> None:
     data = (b"date,title,amount,Detalhes\n"
             b"2025-03-01,iFood *Restaurante,45.90,jantar com Ana\n"

@@ -290,6 +290,11 @@ class Statement:
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
                                                   amount_cols)
+                if skipped == "title_rows" and held is not None and desc_parts and any(
+                        c.strip() for i, c in enumerate(cells) if i not in desc_cols):
+                    # A cell of its own (a label, a note a user added with the row): a
+                    # row, kept with its missing date and amount warned about.
+                    skipped = None
                 if skipped == "title_rows" and held is not None and desc_parts:
                     # Bradesco prints the counterpart on a line of its own, with no date
                     # and no amount: the row above's description, continued.
