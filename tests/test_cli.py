@@ -1010,3 +1010,19 @@ def test_full_output_of_a_file_classified_before_names_each_column_once(
     assert code == 0
     assert out.splitlines()[0] == ("Data,Valor,Descrição,label,txcat_label,confidence,"
                                    "txcat_label_2,txcat_confidence")
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--label-column", "", "-o", "m"],
+    ["bench", "--label-column", " "],
+    ["classify", "--description-column", ""],
+    ["classify", "--amount-column", ""],
+])
+def test_an_empty_column_name_is_a_usage_error(args: list[str]) -> None:
+    """--label-column '' said 'no label column found (looked for label, ...)' beside a
+    'label' column; --description-column '' was silently ignored."""
+    command, option = args[0], args[1]
+    result = CliRunner().invoke(main, [command, str(SAMPLES / "labeled" / "c6.csv"),
+                                       *args[1:]])
+    assert result.exit_code == 2, result.output
+    assert f"{option} needs a column name" in result.output

@@ -156,13 +156,21 @@ def _user_errors() -> Iterator[None]:
         sys.exit(130)
 
 
+def _column_name(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A column option's value, refused when empty: '' names no column, and was read as
+    no option given (or as a column that is not there)."""
+    return _named(value, "a column name", option=param.opts[0])
+
+
 def _column_options(func: F) -> F:
     options = [
-        click.option("--description-column", metavar="NAME",
+        click.option("--description-column", metavar="NAME", callback=_column_name,
                      help="Column holding the description, for CSVs of no known layout."),
-        click.option("--amount-column", metavar="NAME", help="Column holding the amount."),
-        click.option("--date-column", metavar="NAME", help="Column holding the date."),
-        click.option("--id-column", metavar="NAME",
+        click.option("--amount-column", metavar="NAME", callback=_column_name,
+                     help="Column holding the amount."),
+        click.option("--date-column", metavar="NAME", callback=_column_name,
+                     help="Column holding the date."),
+        click.option("--id-column", metavar="NAME", callback=_column_name,
                      help="Column holding the row id printed as 'código' (default: the "
                           "layout's id column, else the row number)."),
         click.option("--card-bill", is_flag=True,
@@ -473,7 +481,7 @@ class _Progress:
 @click.option("--strategy", metavar="NAME",
               help="Which strategy to train (see 'txcat strategies'). Default: tfidf, or "
                    "few-shot with --llm.")
-@click.option("--label-column", metavar="NAME",
+@click.option("--label-column", metavar="NAME", callback=_column_name,
               help="Column holding the labels (default: label, categoria or informação).")
 @click.option("--labels", "label_set", metavar="A,B,C",
               help="The label set, comma-separated (default: LAZER,NECESSIDADE,TRABALHO).")
@@ -632,7 +640,8 @@ def _check_given_once(parsed: dict[str, Any], pairs: tuple[str, ...],
 @click.option("-o", "--output", "report_dir", metavar="REPORT_DIR",
               callback=lambda c, p, v: _named(v, "a folder name", Path),
               help="Write results.json, split.json, report.md and PNG charts here.")
-@click.option("--label-column", metavar="NAME", help="Column holding the labels.")
+@click.option("--label-column", metavar="NAME", callback=_column_name,
+              help="Column holding the labels.")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
 @_column_options
 def bench(files: tuple[str, ...], strategy_specs: str | None, method: str, test_size: float,
@@ -724,7 +733,8 @@ _FORMATS = ["openai-chat", "openai-completion", "alpaca", "bedrock"]
                    "(masked by default: these files are uploaded to a remote service).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the validation split: the same seed, the same files.")
-@click.option("--label-column", metavar="NAME", help="Column holding the labels.")
+@click.option("--label-column", metavar="NAME", callback=_column_name,
+              help="Column holding the labels.")
 @click.option("--labels", "label_set", metavar="A,B,C", help="The label set, comma-separated.")
 @_column_options
 def export(files: tuple[str, ...], fmt: str, output: str, validation_out: str | None,
