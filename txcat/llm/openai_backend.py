@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from txcat.export.prompts import redact
+from txcat.labels import normalise_label
 from txcat.llm.base import BackendOptions, LLMBackend, LLMError, in_threads
 from txcat.llm.cache import ResponseCache, request_key
 
@@ -132,7 +133,7 @@ def parse_answer(content: str | None, ids: Sequence[str],
     entries = payload.get("labels") if isinstance(payload, dict) else payload
     if not isinstance(entries, list):
         return {}
-    canonical = {label.strip().upper(): label for label in labels}
+    canonical = {normalise_label(label): label for label in labels}
     asked = set(ids)
     found: dict[str, str] = {}
     conflicting: set[str] = set()
@@ -144,7 +145,7 @@ def parse_answer(content: str | None, ids: Sequence[str],
             rid = f"r{rid}"
         if rid not in asked or not isinstance(label, str):
             continue
-        chosen = canonical.get(label.strip().strip(_AROUND_A_LABEL).strip().upper())
+        chosen = canonical.get(normalise_label(label.strip().strip(_AROUND_A_LABEL)))
         if chosen is None or found.get(rid, chosen) != chosen:
             conflicting.add(rid)
         else:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from txcat.errors import ModelError, StrategyError
 from txcat.hookspecs import hookimpl
+from txcat.labels import normalise_label
 from txcat.llm.prompting import (
     PromptSettings,
     ask,
@@ -322,11 +323,11 @@ def read_descriptions(path: Path) -> dict[str, list[str]]:
                             "least one non-empty description per label")
     written: dict[str, str] = {}
     for key in data:
-        first = written.setdefault(key.strip().upper(), key)
+        first = written.setdefault(normalise_label(key), key)
         if first != key:  # one label: the first one's descriptions would be dropped
-            raise StrategyError(f"{path}: label {key.strip().upper()} is written twice "
+            raise StrategyError(f"{path}: label {normalise_label(key)} is written twice "
                                 f"({first!r}, {key!r}); give all its descriptions once")
-    return {k.strip().upper(): [t.strip() for t in v] for k, v in data.items()}
+    return {normalise_label(k): [t.strip() for t in v] for k, v in data.items()}
 
 
 def _pooling_mode(name: str) -> str:
