@@ -290,19 +290,19 @@ class Statement:
                 desc_parts = [cells[i].strip() for i in desc_cols if cells[i].strip()]
                 skipped = self._not_a_transaction(cells, desc_cols, desc_parts, date_col,
                                                   amount_cols)
-                if skipped == "title_rows" and held is not None and desc_parts and any(
-                        c.strip() for i, c in enumerate(cells) if i not in desc_cols):
-                    # A cell of its own (a label, a note a user added with the row): a
-                    # row, kept with its missing date and amount warned about.
-                    skipped = None
                 if skipped == "title_rows" and held is not None and desc_parts:
-                    # Bradesco prints the counterpart on a line of its own, with no date
-                    # and no amount: the row above's description, continued.
-                    held = replace(held, description=" - ".join(
-                        [held.description, *desc_parts]) if held.description else
-                        " - ".join(desc_parts))
-                    self.stats.continued_rows += 1
-                    continue
+                    if any(c.strip() for i, c in enumerate(cells) if i not in desc_cols):
+                        # A cell of its own (a label, a note a user added with the row):
+                        # a row, kept with its missing date and amount warned about.
+                        skipped = None
+                    else:
+                        # Bradesco prints the counterpart on a line of its own, with no
+                        # date and no amount: the row above's description, continued.
+                        held = replace(held, description=" - ".join(
+                            [held.description, *desc_parts]) if held.description else
+                            " - ".join(desc_parts))
+                        self.stats.continued_rows += 1
+                        continue
                 if skipped:
                     setattr(self.stats, skipped, getattr(self.stats, skipped) + 1)
                     continue
