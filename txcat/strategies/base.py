@@ -195,6 +195,13 @@ def check_max_length(params: dict[str, Any], strategy: str) -> None:
                             "and one of the row's)")
 
 
+def check_validation_fraction(params: dict[str, Any], strategy: str) -> None:
+    """The share of rows held out for early stopping: half or more would leave too few
+    to train on."""
+    if not 0 <= params.get("validation_fraction", 0.1) < 0.5:
+        raise StrategyError(f"{strategy}: validation_fraction must be in [0, 0.5)")
+
+
 def check_above_zero(params: dict[str, Any], strategy: str, names: Sequence[str]) -> None:
     """Settings where 0 is accepted by torch and peft but trains nothing (a learning rate,
     LoRA's alpha) or means what 1 means (patience): refused rather than silently so.

@@ -38,6 +38,7 @@ from txcat.strategies.base import (
     check_max_length,
     check_saved_labels,
     check_settings,
+    check_validation_fraction,
     validate_training,
 )
 from txcat.strategies.early_stopping import EarlyStopping
@@ -99,8 +100,7 @@ class BertStrategy(Strategy):
             raise StrategyError(f"bert: pooling must be {' or '.join(POOLINGS)}")
         if params.get("precision", "auto") not in ("auto", "bf16", "fp32"):
             raise StrategyError("bert: precision must be auto, bf16 or fp32")
-        if not 0 <= params.get("validation_fraction", 0.1) < 0.5:
-            raise StrategyError("bert: validation_fraction must be in [0, 0.5)")
+        check_validation_fraction(params, cls.name)
         if not 0 <= params.get("augment", 0.0) <= 1:
             raise StrategyError("bert: augment must be in [0, 1]")
         if params.get("epochs", 1) < 1 or params.get("batch_size", 1) < 1:

@@ -37,6 +37,7 @@ from txcat.strategies.base import (
     Strategy,
     check_above_zero,
     check_settings,
+    check_validation_fraction,
     validate_training,
 )
 from txcat.strategies.early_stopping import EarlyStopping
@@ -110,8 +111,7 @@ class LoraStrategy(Strategy):
             raise StrategyError("lora: precision must be auto, bf16 or fp32")
         if min(params.get(k, 1) for k in ("r", "epochs", "batch_size")) < 1:
             raise StrategyError("lora: r, epochs and batch_size must be at least 1")
-        if not 0 <= params.get("validation_fraction", 0.1) < 0.5:
-            raise StrategyError("lora: validation_fraction must be in [0, 0.5)")
+        check_validation_fraction(params, cls.name)
         check_above_zero(params, cls.name, ("learning_rate", "alpha", "patience"))
 
     # -- prompts and scoring (shared with the hf: LLM backend) ------------------------
