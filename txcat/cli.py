@@ -446,11 +446,17 @@ def _load_model(model_dir: Path | None, strategy: str | None, params: dict[str, 
     data = read_labeled([examples])
     unseen = check_trainable(data, DEFAULT_LABELS)  # one label: refused, as by train
     model.fit(data.transactions, data.labels)
-    for label in unseen:  # as train says it
+    _warn_unanswerable(unseen, model, examples)  # as train says it
+    return model
+
+
+def _warn_unanswerable(unseen: Sequence[str], model: Any, where: str) -> None:
+    """Name each label of the set that no training row had and the trained model cannot
+    answer (zero-shot answers a label it has a description of)."""
+    for label in unseen:
         if label not in model.labels_:
             logging.getLogger("txcat").warning("%s never appears in %s: this model can never "
-                                               "answer it", label, examples)
-    return model
+                                               "answer it", label, where)
 
 
 
@@ -552,10 +558,7 @@ def train(files: tuple[str, ...], model_dir: Path, strategy: str, label_column: 
                                 f"{'is' if one else 'are'} not in the label set "
                                 f"({', '.join(labels)}); add {'it' if one else 'them'} with "
                                 f"--labels, or leave {'it' if one else 'them'} out")
-        for label in unseen:  # zero-shot answers a label it has a description of
-            if label not in model.labels_:
-                log.warning("%s never appears in the training rows: this model can never "
-                            "answer it", label)
+        _warn_unanswerable(unseen, model, "the training rows")
         save_model(model, model_dir, training={**data.summary(), "fit_seconds": seconds})
         log.info("trained in %.1f s; saved to %s", seconds, model_dir)
 
